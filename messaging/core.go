@@ -1,0 +1,380 @@
+package messaging
+
+import (
+	crand "crypto/rand"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sync/atomic"
+	"time"
+)
+
+// CoreConfig configures a Core. The zero value works.
+type CoreConfig struct {
+	// Policies are added to, and override, DefaultPolicies().
+	Policies map[Kind]Policy
+	// DefaultPolicy applies to unregistered kinds; zero means DefaultPolicy().
+	DefaultPolicy Policy
+	// Seed seeds backoff jitter. Zero means a random seed.
+	Seed uint64
+	// DuplicateWindow is how many recently ended IDs are remembered, so
+	// late acks for them count as duplicates. Zero means 4096; negative, none.
+	DuplicateWindow int
+	// MaxPending caps pending messages; zero means 1<<20, negative no cap.
+	MaxPending int
+}
+
+const (
+	defaultMaxPending      = 1 << 20
+	defaultDuplicateWindow = 4096
+)
+
+// Resend is a re-send the driver must perform.
+type Resend struct {
+	ID      ID
+	Kind    Kind
+	Attempt int
+	Fn      ResendFunc
+}
+
+// Actions are what Advance asks the driver to do: re-sends to perform and
+// outcomes to report. Reuse one Actions across calls; Advance appends.
+type Actions struct {
+	Resends  []Resend
+	Outcomes []Outcome
+}
+
+// Reset empties a for reuse, keeping its capacity.
+func (a *Actions) Reset() {
+	clear(a.Resends)
+	clear(a.Outcomes)
+	a.Resends, a.Outcomes = a.Resends[:0], a.Outcomes[:0]
+}
+
+// ackCounters count acks that matched nothing; shared by a Tracker's shards.
+type ackCounters struct {
+	duplicate, unknown atomic.Uint64
+}
+
+// Core is the delivery-tracking state machine. It owns no clock, goroutine
+// or lock: every call takes the current time, and Advance returns the
+// re-sends and outcomes that are due. It is not safe for concurrent use;
+// Tracker wraps it for that. Each operation is O(log n) in pending messages.
+type Core struct {
+	epoch      time.Time
+	reg        *kindRegistry
+	acks       *ackCounters
+	slab       slab
+	index      map[ID]int32
+	heap       deadlineHeap
+	errs       map[int32]error // last error of entries that had one
+	recent     recentSet
+	rnd        *rand.Rand
+	ids        *rand.ChaCha8
+	maxPending int
+}
+
+// NewCore returns a Core whose time origin is epoch.
+func NewCore(epoch time.Time, cfg CoreConfig) (*Core, error) {
+	reg, err := newRegistryFromConfig(cfg.DefaultPolicy, cfg.Policies)
+	if err != nil {
+		return nil, err
+	}
+	c := newCore(epoch, reg, &ackCounters{}, cfg.Seed, 0, cfg.DuplicateWindow)
+	c.maxPending = cfg.MaxPending
+	if c.maxPending == 0 {
+		c.maxPending = defaultMaxPending
+	}
+	return c, nil
+}
+
+func newRegistryFromConfig(def Policy, policies map[Kind]Policy) (*kindRegistry, error) {
+	if def == (Policy{}) {
+		def = DefaultPolicy()
+	}
+	if err := def.Validate(); err != nil {
+		return nil, fmt.Errorf("default policy: %w", err)
+	}
+	all := DefaultPolicies()
+	for k, p := range policies {
+		if err := p.Validate(); err != nil {
+			return nil, fmt.Errorf("kind %q: %w", k, err)
+		}
+		all[k] = p
+	}
+	return newKindRegistry(def, all), nil
+}
+
+func newCore(epoch time.Time, reg *kindRegistry, acks *ackCounters, seed, stream uint64, window int) *Core {
+	if seed == 0 {
+		seed = rand.Uint64()
+	}
+	if window == 0 {
+		window = defaultDuplicateWindow
+	}
+	var key [32]byte
+	_, _ = crand.Read(key[:]) // never fails on supported platforms
+	c := &Core{
+		epoch:  epoch,
+		reg:    reg,
+		acks:   acks,
+		slab:   newSlab(),
+		index:  make(map[ID]int32),
+		errs:   make(map[int32]error),
+		recent: newRecentSet(window),
+		rnd:    rand.New(rand.NewPCG(seed, stream)),
+		ids:    rand.NewChaCha8(key),
+	}
+	c.heap.slab = &c.slab
+	return c
+}
+
+func (c *Core) ns(t time.Time) int64 { return int64(t.Sub(c.epoch)) }
+
+// Pending returns the number of messages awaiting an outcome.
+func (c *Core) Pending() int { return len(c.index) }
+
+// NextDeadline returns the earliest time at which Advance has work to do.
+func (c *Core) NextDeadline() (time.Time, bool) {
+	ns, ok := c.nextDeadline()
+	return c.epoch.Add(time.Duration(ns)), ok
+}
+
+func (c *Core) nextDeadline() (int64, bool) {
+	if c.heap.len() == 0 {
+		return math.MaxInt64, false
+	}
+	return c.slab.at(c.heap.min()).deadline, true
+}
+
+// Track registers m as sent at now. Register before sending, so an ack
+// that arrives at once is matched. A zero m.ID gets a new random ID.
+func (c *Core) Track(now time.Time, m Message) (ID, error) {
+	if c.maxPending > 0 && len(c.index) >= c.maxPending {
+		return ID{}, fmt.Errorf("%w: cap of %d reached", ErrTooManyPending, c.maxPending)
+	}
+	if m.ID.IsZero() {
+		id, err := idFromReader(c.ids)
+		if err != nil {
+			return ID{}, fmt.Errorf("messaging: new ID: %w", err)
+		}
+		m.ID = id
+	}
+	return m.ID, c.track(c.ns(now), m)
+}
+
+func (c *Core) track(t int64, m Message) error {
+	if _, dup := c.index[m.ID]; dup {
+		return fmt.Errorf("%w: %v", ErrDuplicateID, m.ID)
+	}
+	ks := c.reg.get(m.Kind)
+	pol := ks.policy.Load()
+	i := c.slab.alloc()
+	*c.slab.at(i) = entry{
+		id: m.ID, ks: ks, resend: m.Resend, data: m.Data,
+		start: t, deadline: t + int64(pol.Timeout), attempt: 1, phase: phaseAwaitAck,
+	}
+	c.index[m.ID] = i
+	c.heap.push(i)
+	ks.stats.sent.Add(1)
+	return nil
+}
+
+// Acknowledge applies a at now. When the ack ends the message, ended is
+// true and o is its outcome.
+func (c *Core) Acknowledge(now time.Time, a Ack) (r AckResult, o Outcome, ended bool) {
+	return c.acknowledge(c.ns(now), a)
+}
+
+func (c *Core) acknowledge(t int64, a Ack) (AckResult, Outcome, bool) {
+	i, ok := c.index[a.ID]
+	if !ok {
+		if c.recent.has(a.ID) {
+			c.acks.duplicate.Add(1)
+			return AckDuplicate, Outcome{}, false
+		}
+		c.acks.unknown.Add(1)
+		return AckUnknown, Outcome{}, false
+	}
+	e := c.slab.at(i)
+	switch a.Status {
+	case StatusSuccess:
+		return AckMatched, c.end(i, t, ResultSuccess, nil, a), true
+	case StatusPartialSuccess:
+		return AckMatched, c.end(i, t, ResultPartialSuccess, &AckError{Status: a.Status, Reason: a.Reason}, a), true
+	case StatusFailed:
+		err := &AckError{Status: a.Status, Reason: a.Reason}
+		if e.ks.policy.Load().RetryOnFailure {
+			if o, ended := c.retryLater(i, t, err, ResultFailed, a); ended {
+				return AckMatched, o, true
+			}
+			return AckMatched, Outcome{}, false
+		}
+		return AckMatched, c.end(i, t, ResultFailed, err, a), true
+	case StatusRetrying:
+		e.phase = phaseAwaitAck
+		e.deadline = t + int64(e.ks.policy.Load().Timeout)
+		c.heap.fix(int(e.heapIdx))
+		e.ks.stats.extended.Add(1)
+		return AckExtended, Outcome{}, false
+	}
+	c.acks.unknown.Add(1) // a malformed ack with no status
+	return AckUnknown, Outcome{}, false
+}
+
+// Nack reports that delivery of id failed now (for example, a send error).
+// The message is re-sent after the next backoff step, or, with no retries
+// left, ends as exhausted. found is false for an unknown id.
+func (c *Core) Nack(now time.Time, id ID, err error) (o Outcome, ended, found bool) {
+	return c.nack(c.ns(now), id, err)
+}
+
+func (c *Core) nack(t int64, id ID, err error) (Outcome, bool, bool) {
+	i, ok := c.index[id]
+	if !ok {
+		return Outcome{}, false, false
+	}
+	if c.slab.at(i).phase == phaseBackoff {
+		c.noteErr(i, err)
+		return Outcome{}, false, true
+	}
+	o, ended := c.retryLater(i, t, err, ResultExhausted, Ack{})
+	return o, ended, true
+}
+
+// Fail ends id now as undeliverable with err.
+func (c *Core) Fail(now time.Time, id ID, err error) (Outcome, bool) {
+	return c.fail(c.ns(now), id, err)
+}
+
+func (c *Core) fail(t int64, id ID, err error) (Outcome, bool) {
+	i, ok := c.index[id]
+	if !ok {
+		return Outcome{}, false
+	}
+	return c.end(i, t, ResultUndeliverable, err, Ack{}), true
+}
+
+// NoteError records err as id's last error without changing its schedule,
+// e.g. when a re-send failed. It reports whether id is pending.
+func (c *Core) NoteError(id ID, err error) bool {
+	i, ok := c.index[id]
+	if ok {
+		c.noteErr(i, err)
+	}
+	return ok
+}
+
+func (c *Core) noteErr(i int32, err error) {
+	if err != nil {
+		c.errs[i] = err
+	}
+}
+
+// retryLater schedules entry i's next re-send after the backoff, or, when
+// no retries are left, ends it with result r.
+func (c *Core) retryLater(i int32, t int64, err error, r Result, a Ack) (Outcome, bool) {
+	e := c.slab.at(i)
+	pol := e.ks.policy.Load()
+	if int(e.attempt)-1 >= pol.MaxRetries {
+		if prev := c.errs[i]; err == nil {
+			err = prev
+		}
+		return c.end(i, t, r, err, a), true
+	}
+	c.noteErr(i, err)
+	e.phase = phaseBackoff
+	e.deadline = t + int64(pol.Backoff.Delay(int(e.attempt), c.rnd))
+	c.heap.fix(int(e.heapIdx))
+	return Outcome{}, false
+}
+
+// Advance moves the machine to now: timed-out attempts are scheduled for
+// re-send or given up, and due re-sends are appended to acts.Resends.
+// Outcomes of messages given up are appended to acts.Outcomes.
+func (c *Core) Advance(now time.Time, acts *Actions) { c.advance(c.ns(now), acts) }
+
+func (c *Core) advance(t int64, acts *Actions) {
+	for c.heap.len() > 0 {
+		i := c.heap.min()
+		e := c.slab.at(i)
+		if e.deadline > t {
+			return
+		}
+		pol := e.ks.policy.Load()
+		switch e.phase {
+		case phaseAwaitAck:
+			e.ks.stats.timeouts.Add(1)
+			var err error = &TimeoutError{Attempt: int(e.attempt), After: pol.Timeout}
+			if prev := c.errs[i]; prev != nil {
+				err = fmt.Errorf("%w (earlier: %w)", err, prev)
+			}
+			if o, ended := c.retryLater(i, t, err, ResultExhausted, Ack{}); ended {
+				acts.Outcomes = append(acts.Outcomes, o)
+			}
+		case phaseBackoff:
+			e.attempt++
+			e.phase = phaseAwaitAck
+			e.deadline = t + int64(pol.Timeout)
+			c.heap.fix(0)
+			e.ks.stats.retried.Add(1)
+			acts.Resends = append(acts.Resends, Resend{ID: e.id, Kind: e.ks.kind, Attempt: int(e.attempt), Fn: e.resend})
+		}
+	}
+}
+
+// Close ends every pending message as abandoned, appending the outcomes
+// to out in deadline order, and returns out.
+func (c *Core) Close(now time.Time, out []Outcome) []Outcome { return c.close(c.ns(now), out) }
+
+func (c *Core) close(t int64, out []Outcome) []Outcome {
+	for c.heap.len() > 0 {
+		out = append(out, c.end(c.heap.min(), t, ResultAbandoned, ErrAbandoned, Ack{}))
+	}
+	return out
+}
+
+// end removes entry i and returns its outcome.
+func (c *Core) end(i int32, t int64, r Result, err error, a Ack) Outcome {
+	e := c.slab.at(i)
+	if err == nil && r != ResultSuccess {
+		err = c.errs[i]
+	}
+	o := Outcome{
+		ID: e.id, Kind: e.ks.kind, Result: r, Attempts: int(e.attempt), Err: err,
+		Ack: a, Latency: time.Duration(t - e.start), Data: e.data,
+	}
+	st := &e.ks.stats
+	switch r {
+	case ResultSuccess:
+		st.succeeded.Add(1)
+	case ResultPartialSuccess:
+		st.partial.Add(1)
+	case ResultFailed:
+		st.failed.Add(1)
+	case ResultExhausted:
+		st.exhausted.Add(1)
+	case ResultUndeliverable:
+		st.undeliverable.Add(1)
+	case ResultAbandoned:
+		st.abandoned.Add(1)
+	}
+	if r.Delivered() {
+		st.latency.record(o.Latency)
+	}
+	if e.heapIdx >= 0 {
+		c.heap.remove(int(e.heapIdx))
+	}
+	delete(c.index, e.id)
+	if len(c.errs) > 0 {
+		delete(c.errs, i)
+	}
+	c.recent.add(e.id)
+	c.slab.release(i)
+	return o
+}
+
+// Summary returns the core's metrics.
+func (c *Core) Summary() Summary {
+	return summarize(c.reg, c.acks.duplicate.Load(), c.acks.unknown.Load(), len(c.index))
+}

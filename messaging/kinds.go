@@ -1,0 +1,73 @@
+package messaging
+
+import (
+	"sync"
+	"sync/atomic"
+)
+
+// kindState is a kind's policy and metrics row, shared by every shard.
+type kindState struct {
+	kind   Kind
+	policy atomic.Pointer[Policy]
+	stats  kindStats
+}
+
+// kindRegistry maps kinds to their state. Reads are lock-free (a
+// copy-on-write map); a new kind takes a mutex once.
+type kindRegistry struct {
+	def   Policy
+	mu    sync.Mutex
+	kinds atomic.Pointer[map[Kind]*kindState]
+}
+
+func newKindRegistry(def Policy, policies map[Kind]Policy) *kindRegistry {
+	r := &kindRegistry{def: def}
+	m := make(map[Kind]*kindState, len(policies))
+	for k, p := range policies {
+		m[k] = newKindState(k, p)
+	}
+	r.kinds.Store(&m)
+	return r
+}
+
+func newKindState(k Kind, p Policy) *kindState {
+	ks := &kindState{kind: k}
+	ks.policy.Store(&p)
+	return ks
+}
+
+// get returns k's state, creating it with the default policy if new.
+func (r *kindRegistry) get(k Kind) *kindState {
+	if ks, ok := (*r.kinds.Load())[k]; ok {
+		return ks
+	}
+	return r.upsert(k, nil)
+}
+
+// upsert creates k's state if missing and, if p is not nil, sets its policy.
+func (r *kindRegistry) upsert(k Kind, p *Policy) *kindState {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	old := *r.kinds.Load()
+	if ks, ok := old[k]; ok {
+		if p != nil {
+			cp := *p
+			ks.policy.Store(&cp)
+		}
+		return ks
+	}
+	pol := r.def
+	if p != nil {
+		pol = *p
+	}
+	ks := newKindState(k, pol)
+	m := make(map[Kind]*kindState, len(old)+1)
+	for kk, v := range old {
+		m[kk] = v
+	}
+	m[k] = ks
+	r.kinds.Store(&m)
+	return ks
+}
+
+func (r *kindRegistry) all() map[Kind]*kindState { return *r.kinds.Load() }

@@ -1,0 +1,150 @@
+package messaging
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"text/tabwriter"
+	"time"
+)
+
+// kindStats are one kind's counters, updated with atomics only.
+type kindStats struct {
+	sent, succeeded, partial, failed, retried atomic.Uint64
+	timeouts, extended, exhausted             atomic.Uint64
+	undeliverable, abandoned                  atomic.Uint64
+	latency                                   histogram
+}
+
+// Counts are message counts, for one kind or in total.
+type Counts struct {
+	Sent          uint64 // messages tracked (first sends)
+	Succeeded     uint64 // ended by a Success ack
+	Partial       uint64 // ended by a PartialSuccess ack
+	Failed        uint64 // ended by a Failed ack
+	Retried       uint64 // re-sends made
+	Timeouts      uint64 // attempts that got no final ack in time
+	Extended      uint64 // Retrying acks that extended a deadline
+	Exhausted     uint64 // given up after the last retry
+	Undeliverable uint64 // ended by Fail
+	Abandoned     uint64 // pending at Close
+}
+
+// Acked is the number of messages the receiver processed (Success or PartialSuccess).
+func (c Counts) Acked() uint64 { return c.Succeeded + c.Partial }
+
+// Ended is the number of messages that have an Outcome.
+func (c Counts) Ended() uint64 {
+	return c.Succeeded + c.Partial + c.Failed + c.Exhausted + c.Undeliverable + c.Abandoned
+}
+
+// SuccessRate is Acked/Ended (0 when nothing ended).
+func (c Counts) SuccessRate() float64 { return ratio(c.Acked(), c.Ended()) }
+
+// FailureRate is (Failed+Exhausted+Undeliverable+Abandoned)/Ended.
+func (c Counts) FailureRate() float64 { return ratio(c.Ended()-c.Acked(), c.Ended()) }
+
+func ratio(a, b uint64) float64 {
+	if b == 0 {
+		return 0
+	}
+	return float64(a) / float64(b)
+}
+
+func (c *Counts) add(o Counts) {
+	c.Sent += o.Sent
+	c.Succeeded += o.Succeeded
+	c.Partial += o.Partial
+	c.Failed += o.Failed
+	c.Retried += o.Retried
+	c.Timeouts += o.Timeouts
+	c.Extended += o.Extended
+	c.Exhausted += o.Exhausted
+	c.Undeliverable += o.Undeliverable
+	c.Abandoned += o.Abandoned
+}
+
+func (s *kindStats) counts() Counts {
+	return Counts{
+		Sent: s.sent.Load(), Succeeded: s.succeeded.Load(), Partial: s.partial.Load(),
+		Failed: s.failed.Load(), Retried: s.retried.Load(), Timeouts: s.timeouts.Load(),
+		Extended: s.extended.Load(), Exhausted: s.exhausted.Load(),
+		Undeliverable: s.undeliverable.Load(), Abandoned: s.abandoned.Load(),
+	}
+}
+
+// KindSummary is one kind's row of a Summary. Latency runs from Track to
+// a Success or PartialSuccess ack.
+type KindSummary struct {
+	Kind    Kind
+	Counts  Counts
+	Latency LatencySummary
+}
+
+// Summary is a point-in-time copy of a Tracker's metrics.
+type Summary struct {
+	Totals        Counts
+	DuplicateAcks uint64
+	UnknownAcks   uint64
+	Pending       int
+	Kinds         []KindSummary // sorted by kind; kinds with no traffic are left out
+}
+
+func summarize(reg *kindRegistry, dup, unknown uint64, pending int) Summary {
+	s := Summary{DuplicateAcks: dup, UnknownAcks: unknown, Pending: pending}
+	for k, ks := range reg.all() {
+		c := ks.stats.counts()
+		if c.Sent == 0 && c.Ended() == 0 {
+			continue
+		}
+		s.Totals.add(c)
+		s.Kinds = append(s.Kinds, KindSummary{Kind: k, Counts: c, Latency: ks.stats.latency.summary()})
+	}
+	slices.SortFunc(s.Kinds, func(a, b KindSummary) int { return strings.Compare(string(a.Kind), string(b.Kind)) })
+	return s
+}
+
+// Kind returns the row for k, if k had traffic.
+func (s Summary) Kind(k Kind) (KindSummary, bool) {
+	for _, r := range s.Kinds {
+		if r.Kind == k {
+			return r, true
+		}
+	}
+	return KindSummary{}, false
+}
+
+// String renders the summary as a table.
+func (s Summary) String() string {
+	var b strings.Builder
+	w := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(w, "kind\tsent\tacked\tfailed\tretried\ttimeouts\texhausted\tundeliv.\tabandoned\tsuccess\tavg\tp50\tp99\tmax\t")
+	row := func(name string, c Counts, l *LatencySummary) {
+		fmt.Fprintf(w, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%.1f%%\t", name, c.Sent, c.Acked(), c.Failed,
+			c.Retried, c.Timeouts, c.Exhausted, c.Undeliverable, c.Abandoned, 100*c.SuccessRate())
+		if l == nil || l.Count == 0 {
+			fmt.Fprintln(w, "-\t-\t-\t-\t")
+			return
+		}
+		fmt.Fprintf(w, "%v\t%v\t%v\t%v\t\n", round(l.Avg), round(l.P50), round(l.P99), round(l.Max))
+	}
+	for i := range s.Kinds {
+		row(string(s.Kinds[i].Kind), s.Kinds[i].Counts, &s.Kinds[i].Latency)
+	}
+	row("TOTAL", s.Totals, nil)
+	w.Flush()
+	fmt.Fprintf(&b, "pending %d, duplicate acks %d, unknown acks %d\n", s.Pending, s.DuplicateAcks, s.UnknownAcks)
+	return b.String()
+}
+
+func round(d time.Duration) time.Duration {
+	switch {
+	case d >= time.Second:
+		return d.Round(time.Millisecond)
+	case d >= time.Millisecond:
+		return d.Round(10 * time.Microsecond)
+	default:
+		return d.Round(100 * time.Nanosecond)
+	}
+}

@@ -1,0 +1,309 @@
+package messaging
+
+import (
+	crand "crypto/rand"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"go.opentelemetry.io/otel/metric"
+)
+
+// Tracker tracks messages from send to outcome: it re-sends those not
+// acknowledged in time, with exponential backoff, and reports every end
+// through the outcome function. It is safe for concurrent use.
+//
+// Tracker is a thin shell around Core: pending messages are split over
+// independently locked shards by ID, and each shard has one timer, armed
+// for its earliest deadline, from the Tracker's Clock.
+type Tracker struct {
+	clock      Clock
+	epoch      time.Time
+	shards     []shard
+	mask       uint64
+	reg        *kindRegistry
+	acks       ackCounters
+	pending    atomic.Int64
+	maxPending int64
+	onOutcome  func(Outcome)
+	cfg        config
+	ids        sync.Pool // *rand.ChaCha8, seeded from crypto/rand
+	closed     atomic.Bool
+	otelReg    metric.Registration
+}
+
+type shard struct {
+	mu     sync.Mutex
+	t      *Tracker
+	core   *Core
+	timer  Timer
+	armed  int64 // deadline the timer is armed for; MaxInt64 when none
+	closed bool
+	fire   func()
+	_      [64]byte // keep shards' locks on separate cache lines
+}
+
+// NewTracker returns a Tracker. Invalid policies are rejected by name.
+func NewTracker(opts ...Option) (*Tracker, error) {
+	cfg := defaultConfig()
+	for _, o := range opts {
+		o.apply(&cfg)
+	}
+	reg, err := newRegistryFromConfig(cfg.def, cfg.policies)
+	if err != nil {
+		return nil, fmt.Errorf("messaging: NewTracker: %w", err)
+	}
+	if cfg.clock == nil {
+		return nil, errors.New("messaging: NewTracker: nil Clock")
+	}
+	n := 1
+	for n < cfg.shards {
+		n <<= 1
+	}
+	t := &Tracker{
+		clock:      cfg.clock,
+		epoch:      cfg.clock.Now(),
+		shards:     make([]shard, n),
+		mask:       uint64(n - 1),
+		reg:        reg,
+		maxPending: int64(cfg.maxPending),
+		onOutcome:  cfg.onOutcome,
+		cfg:        cfg,
+	}
+	if t.maxPending <= 0 {
+		t.maxPending = math.MaxInt64
+	}
+	t.ids.New = func() any {
+		var key [32]byte
+		_, _ = crand.Read(key[:])
+		return rand.NewChaCha8(key)
+	}
+	window := cfg.window
+	if window > 0 {
+		window = max(1, window/n)
+	} else {
+		window = -1
+	}
+	for i := range t.shards {
+		s := &t.shards[i]
+		s.t = t
+		s.core = newCore(t.epoch, reg, &t.acks, cfg.seed, uint64(i), window)
+		s.armed = math.MaxInt64
+		s.fire = s.onTimer
+	}
+	if cfg.mp != nil {
+		if err := t.registerOTel(cfg.mp); err != nil {
+			return nil, fmt.Errorf("messaging: NewTracker: %w", err)
+		}
+	}
+	return t, nil
+}
+
+func (t *Tracker) shard(id ID) *shard {
+	return &t.shards[(uint64(id[0])|uint64(id[1])<<8|uint64(id[2])<<16)&t.mask]
+}
+
+func (t *Tracker) now() int64 { return int64(t.clock.Now().Sub(t.epoch)) }
+
+// NewID returns a random v4 ID, cheaply (a pooled ChaCha8 stream keyed
+// from crypto/rand).
+func (t *Tracker) NewID() ID {
+	r := t.ids.Get().(*rand.ChaCha8)
+	id, _ := idFromReader(r) // ChaCha8 reads never fail
+	t.ids.Put(r)
+	return id
+}
+
+// Track registers m before the caller sends it, so that an ack arriving at
+// any moment after Track returns is matched. It returns m's ID (a new one
+// if m.ID is zero). Errors: ErrClosed, ErrTooManyPending, ErrDuplicateID.
+func (t *Tracker) Track(m Message) (ID, error) {
+	if t.closed.Load() {
+		return ID{}, ErrClosed
+	}
+	if t.pending.Add(1) > t.maxPending {
+		t.pending.Add(-1)
+		return ID{}, fmt.Errorf("%w: cap of %d reached", ErrTooManyPending, t.maxPending)
+	}
+	if m.ID.IsZero() {
+		m.ID = t.NewID()
+	}
+	s := t.shard(m.ID)
+	s.mu.Lock()
+	var err error
+	if s.closed {
+		err = ErrClosed
+	} else {
+		now := t.now()
+		if err = s.core.track(now, m); err == nil {
+			s.rearm(now)
+		}
+	}
+	s.mu.Unlock()
+	if err != nil {
+		t.pending.Add(-1)
+		return ID{}, err
+	}
+	return m.ID, nil
+}
+
+// Acknowledge applies an ack. Acks for ended or unknown messages are
+// counted (Summary's DuplicateAcks and UnknownAcks), not errors.
+func (t *Tracker) Acknowledge(a Ack) AckResult {
+	s := t.shard(a.ID)
+	s.mu.Lock()
+	now := t.now()
+	r, o, ended := s.core.acknowledge(now, a)
+	if r == AckMatched && !ended {
+		s.rearm(now) // a Failed ack scheduled a retry
+	}
+	s.mu.Unlock()
+	if ended {
+		t.report(o)
+	}
+	return r
+}
+
+// Nack reports that a delivery attempt failed now (for example the target
+// was not found): the message is re-sent after the next backoff step
+// rather than after its timeout, or is reported exhausted when no retries
+// are left. It reports whether id was pending.
+func (t *Tracker) Nack(id ID, err error) bool {
+	s := t.shard(id)
+	s.mu.Lock()
+	now := t.now()
+	o, ended, found := s.core.nack(now, id, err)
+	if found && !ended {
+		s.rearm(now)
+	}
+	s.mu.Unlock()
+	if ended {
+		t.report(o)
+	}
+	return found
+}
+
+// Fail ends id now as ResultUndeliverable with err. It reports whether id
+// was pending.
+func (t *Tracker) Fail(id ID, err error) bool {
+	s := t.shard(id)
+	s.mu.Lock()
+	o, ok := s.core.fail(t.now(), id, err)
+	s.mu.Unlock()
+	if ok {
+		t.report(o)
+	}
+	return ok
+}
+
+// SetPolicy sets kind k's policy; messages in flight use it from their
+// next timeout on.
+func (t *Tracker) SetPolicy(k Kind, p Policy) error {
+	if err := p.Validate(); err != nil {
+		return fmt.Errorf("kind %q: %w", k, err)
+	}
+	t.reg.upsert(k, &p)
+	return nil
+}
+
+// Policy returns kind k's policy (the default policy for unknown kinds).
+func (t *Tracker) Policy(k Kind) Policy {
+	if ks, ok := t.reg.all()[k]; ok {
+		return *ks.policy.Load()
+	}
+	return t.reg.def
+}
+
+// Pending returns the number of messages awaiting an outcome.
+func (t *Tracker) Pending() int { return int(t.pending.Load()) }
+
+// Summary returns a point-in-time copy of the metrics.
+func (t *Tracker) Summary() Summary {
+	return summarize(t.reg, t.acks.duplicate.Load(), t.acks.unknown.Load(), t.Pending())
+}
+
+// Close stops the timers and reports every pending message as
+// ResultAbandoned. Track fails with ErrClosed afterwards. Close is
+// idempotent.
+func (t *Tracker) Close() error {
+	if t.closed.Swap(true) {
+		return nil
+	}
+	var outs []Outcome
+	for i := range t.shards {
+		s := &t.shards[i]
+		s.mu.Lock()
+		s.closed = true
+		if s.timer != nil {
+			s.timer.Stop()
+		}
+		outs = s.core.close(t.now(), outs)
+		s.mu.Unlock()
+	}
+	for _, o := range outs {
+		t.report(o)
+	}
+	if t.otelReg != nil {
+		return t.otelReg.Unregister()
+	}
+	return nil
+}
+
+func (t *Tracker) report(o Outcome) {
+	t.pending.Add(-1)
+	if !o.Result.Delivered() {
+		t.cfg.log.Warn("message not delivered", "id", o.ID, "kind", o.Kind, "result", o.Result,
+			"attempts", o.Attempts, "err", o.Err)
+	}
+	if t.onOutcome != nil {
+		t.onOutcome(o)
+	}
+}
+
+// rearm makes the shard's timer fire by its core's earliest deadline.
+// s.mu is held.
+func (s *shard) rearm(now int64) {
+	next, ok := s.core.nextDeadline()
+	if !ok || next >= s.armed {
+		return // an earlier firing finds nothing due and re-arms
+	}
+	s.armed = next
+	d := time.Duration(max(next-now, 0))
+	if s.timer == nil {
+		s.timer = s.t.clock.AfterFunc(d, s.fire)
+	} else {
+		s.timer.Reset(d)
+	}
+}
+
+func (s *shard) onTimer() {
+	var acts Actions
+	s.mu.Lock()
+	s.armed = math.MaxInt64
+	if s.closed {
+		s.mu.Unlock()
+		return
+	}
+	now := s.t.now()
+	s.core.advance(now, &acts)
+	s.rearm(now)
+	s.mu.Unlock()
+	for _, r := range acts.Resends {
+		if r.Fn == nil {
+			continue
+		}
+		if err := r.Fn(r.ID, r.Attempt); err != nil {
+			s.t.cfg.log.Debug("re-send failed", "id", r.ID, "kind", r.Kind, "attempt", r.Attempt, "err", err)
+			s.mu.Lock()
+			s.core.NoteError(r.ID, fmt.Errorf("re-send %d: %w", r.Attempt, err))
+			s.mu.Unlock()
+		}
+	}
+	for _, o := range acts.Outcomes {
+		s.t.report(o)
+	}
+}
