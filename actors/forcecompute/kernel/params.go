@@ -1,34 +1,53 @@
 package kernel
 
-// Params are the physics parameters. The per-tick model, shared by every
-// Kernel implementation (CPU and CUDA must agree to 1e-3 relative error):
+// Params are the physics parameters. The per-tick model below is the spec
+// shared by every Kernel implementation; CPU and CUDA must agree to 1e-3
+// relative error (exactly so with Theta == 0). All arithmetic is float32
+// except where noted. n is the node count, t the 0-based index of the tick
+// being computed (Ticks() before it), d = Dims.
 //
-//	F_i  = repulsion_i + springs_i + gravity_i + constraints_i
-//	repulsion_i = sum_j RepelK * (x_i - x_j) / (|x_i - x_j|^2 + Softening^2)^(Dims/2)
-//	              (Barnes-Hut when Theta > 0; exact all-pairs when Theta == 0)
-//	springs_i   = sum_{edge (i,j,w)} SpringK * w * (|x_j - x_i| - RestLength) * unit(x_j - x_i)
-//	gravity_i   = -CenterGravityK * x_i
-//	F_i is clamped to MaxForce in length, then scaled by the cooling factor alpha
-//	v_i  = (v_i + F_i * DT) * Damping, clamped to MaxVelocity in length
-//	x_i += v_i * DT; pinned nodes keep their pinned position and zero velocity.
+//	alpha = Alpha(p, t)                                   (float64 on the host, then float32)
+//	F_i   = repulsion_i + springs_i + gravity_i + constraints_i
+//	repulsion_i   = sum_{j != i} RepelK * r / (|r|^2 + Softening^2)^(d/2),  r = x_i - x_j
+//	                (|F| ~ 1/|r| in 2D, 1/|r|^2 in 3D; coincident nodes give 0)
+//	springs_i     = sum over CSR row i of SpringK * w * (|r| - RestLength) * r/|r|,  r = x_j - x_i
+//	                (0 when |r| == 0; a duplicate edge adds a second spring)
+//	gravity_i     = -CenterGravityK * x_i
+//	constraints_i = sum over Distance c with i in {A, B} of the same spring
+//	                with stiffness c.Stiffness (0 means SpringK), rest c.Length, w 1
+//	if |F_i| > MaxForce: F_i *= MaxForce / |F_i|   (a non-finite F_i becomes 0)
+//	F_i *= alpha
+//	v_i = (v_i + F_i * DT) * Damping
+//	if |v_i| > MaxVelocity: v_i *= MaxVelocity / |v_i|
+//	x_i += v_i * DT
+//	pinned i: x_i = pin position, v_i = 0 (also applied when constraints are set)
+//	kinetic energy = sum_i 0.5 * |v_i|^2, summed in float64
 //
-// The Kernel implementation's package documents theta, the warm-up ramp and
-// cooling precisely; Defaults gives a good layout out of the box.
+// Barnes-Hut (Theta > 0) replaces the repulsion sum by a walk of a tree of
+// cubes (squares in 2D): the root is the smallest cube holding every node,
+// each cell splits into 2^d equal children, and a cell of side s whose
+// centre of mass (every node has mass 1) is at distance D from x_i is taken
+// as one body of mass m = its node count when s < Theta * D (s/D < Theta);
+// otherwise its children (or, in a leaf, its nodes exactly) are visited.
+// Theta == 0 is the exact all-pairs sum, the reference in tests.
+//
+// Initial positions come from InitialPositions; Defaults gives a good
+// layout out of the box.
 type Params struct {
 	Dims           int     // 2 or 3
-	DT             float32 // time step
+	DT             float32 // time step, > 0
 	Damping        float32 // velocity kept per tick, in (0, 1]
-	SpringK        float32 // spring stiffness
-	RestLength     float32 // spring rest length
-	RepelK         float32 // repulsion strength
-	Softening      float32 // added to distances so coincident nodes stay finite
-	CenterGravityK float32 // pull towards the origin
-	MaxForce       float32 // clamp on |F|
-	MaxVelocity    float32 // clamp on |v|
-	Theta          float32 // Barnes-Hut opening criterion; 0 means exact all-pairs
-	WarmupTicks    int     // ticks over which alpha ramps up from AlphaMin to 1
+	SpringK        float32 // spring stiffness, >= 0
+	RestLength     float32 // spring rest length, >= 0
+	RepelK         float32 // repulsion strength, >= 0
+	Softening      float32 // > 0; added to distances so coincident nodes stay finite
+	CenterGravityK float32 // pull towards the origin, >= 0
+	MaxForce       float32 // clamp on |F|, > 0
+	MaxVelocity    float32 // clamp on |v|, > 0
+	Theta          float32 // Barnes-Hut opening criterion in [0, 2]; 0 means exact all-pairs
+	WarmupTicks    int     // ticks over which alpha ramps up from AlphaMin to 1, >= 0
 	Cooling        float32 // alpha decay per tick after warm-up, in [0, 1)
-	AlphaMin       float32 // alpha never falls below this
+	AlphaMin       float32 // alpha never falls below this, in [0, 1]
 	Seed           uint64  // initial placement seed
 	Workers        int     // CPU worker goroutines; 0 means GOMAXPROCS
 }

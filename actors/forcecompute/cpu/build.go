@@ -1,0 +1,104 @@
+package cpu
+
+// buildTree sorts the nodes by Morton code and rebuilds the tree arena.
+func (k *Kernel) buildTree() {
+	k.parallel(phaseBounds)
+	d := k.p.Dims
+	var lo, hi [3]float32
+	for c := 0; c < d; c++ {
+		lo[c], hi[c] = k.bounds[c], k.bounds[3+c]
+		for w := 1; w < k.workers; w++ {
+			lo[c] = min(lo[c], k.bounds[w*6+c])
+			hi[c] = max(hi[c], k.bounds[w*6+3+c])
+		}
+	}
+	side := float32(0)
+	for c := 0; c < d; c++ {
+		side = max(side, hi[c]-lo[c])
+	}
+	if !(side > 0) {
+		side = 1
+	}
+	t := &k.tree
+	t.origin = lo
+	t.scale = float32(1<<levels) / side
+	th := k.p.Theta
+	for l := 0; l <= levels; l++ {
+		s := side / float32(uint32(1)<<l) / th
+		t.open2[l] = s * s
+	}
+	k.parallel(phaseKeys)
+	t.sortKeys()
+	k.parallel(phaseGather)
+	t.nodes = t.nodes[:0]
+	t.build(0, int32(k.n))
+}
+
+// boundsPart records worker w's bounding box as min x,y,z then max x,y,z.
+func (k *Kernel) boundsPart(w int) {
+	n, d := k.n, k.p.Dims
+	lo, hi := k.span(w, n)
+	b := k.bounds[w*6 : w*6+6]
+	for c := 0; c < 3; c++ {
+		b[c], b[3+c] = 0, 0
+	}
+	if lo == hi {
+		// Empty share: use node 0 so the min/max merge is unaffected.
+		lo, hi = 0, 1
+	}
+	for c := 0; c < d; c++ {
+		p := k.pos[c*n+lo : c*n+hi]
+		mn, mx := p[0], p[0]
+		for _, v := range p[1:] {
+			mn = min(mn, v)
+			mx = max(mx, v)
+		}
+		b[c], b[3+c] = mn, mx
+	}
+}
+
+// keysPart writes the Morton keys of worker w's nodes.
+func (k *Kernel) keysPart(w int) {
+	n := k.n
+	lo, hi := k.span(w, n)
+	t := &k.tree
+	const top = 1<<levels - 1
+	q := func(v, o float32) uint64 {
+		f := (v - o) * t.scale
+		if !(f > 0) {
+			return 0
+		}
+		if f >= top {
+			return top
+		}
+		return uint64(f)
+	}
+	if k.p.Dims == 2 {
+		for i := lo; i < hi; i++ {
+			t.keys[i] = spread2(q(k.pos[i], t.origin[0]))<<1 | spread2(q(k.pos[n+i], t.origin[1]))
+		}
+		return
+	}
+	for i := lo; i < hi; i++ {
+		t.keys[i] = spread3(q(k.pos[i], t.origin[0]))<<2 |
+			spread3(q(k.pos[n+i], t.origin[1]))<<1 |
+			spread3(q(k.pos[2*n+i], t.origin[2]))
+	}
+}
+
+// gatherPart copies worker w's share of positions into sorted order.
+func (k *Kernel) gatherPart(w int) {
+	n := k.n
+	t := &k.tree
+	lo, hi := k.span(w, n)
+	for s := lo; s < hi; s++ {
+		i := t.perm[s]
+		t.sx[s] = k.pos[i]
+		t.sy[s] = k.pos[n+int(i)]
+	}
+	if t.sz != nil {
+		for s := lo; s < hi; s++ {
+			t.sz[s] = k.pos[2*n+int(t.perm[s])]
+		}
+	}
+}

@@ -1,0 +1,119 @@
+package cpu
+
+// forcesTree computes the total force of every node, taking chunks of the
+// Morton order so a worker's consecutive walks touch the same cells. Each
+// node's force depends only on positions, so the result is the same
+// whichever worker computes it.
+func (k *Kernel) forcesTree() {
+	n := k.n
+	t := &k.tree
+	for {
+		lo := int(k.cursor.Add(chunk)) - chunk
+		if lo >= n {
+			return
+		}
+		hi := min(lo+chunk, n)
+		if k.p.Dims == 2 {
+			for s := lo; s < hi; s++ {
+				fx, fy := k.walk2(t.sx[s], t.sy[s])
+				k.finish2(int(t.perm[s]), fx, fy)
+			}
+			continue
+		}
+		for s := lo; s < hi; s++ {
+			fx, fy, fz := k.walk3(t.sx[s], t.sy[s], t.sz[s])
+			k.finish3(int(t.perm[s]), fx, fy, fz)
+		}
+	}
+}
+
+// forcesExact is the all-pairs reference (Theta == 0).
+func (k *Kernel) forcesExact() {
+	n := k.n
+	eps2 := k.p.Softening * k.p.Softening
+	xs, ys := k.pos[:n], k.pos[n:2*n]
+	for {
+		lo := int(k.cursor.Add(chunk)) - chunk
+		if lo >= n {
+			return
+		}
+		hi := min(lo+chunk, n)
+		if k.p.Dims == 2 {
+			for i := lo; i < hi; i++ {
+				px, py := xs[i], ys[i]
+				var fx, fy float32
+				for j := range xs {
+					dx, dy := px-xs[j], py-ys[j]
+					f := 1 / (dx*dx + dy*dy + eps2)
+					fx += dx * f
+					fy += dy * f
+				}
+				k.finish2(i, fx, fy)
+			}
+			continue
+		}
+		zs := k.pos[2*n : 3*n]
+		for i := lo; i < hi; i++ {
+			px, py, pz := xs[i], ys[i], zs[i]
+			var fx, fy, fz float32
+			for j := range xs {
+				dx, dy, dz := px-xs[j], py-ys[j], pz-zs[j]
+				inv := 1 / sqrt32(dx*dx+dy*dy+dz*dz+eps2)
+				f := inv * inv * inv
+				fx += dx * f
+				fy += dy * f
+				fz += dz * f
+			}
+			k.finish3(i, fx, fy, fz)
+		}
+	}
+}
+
+// finish3 adds springs and gravity to node i's summed repulsion (without
+// RepelK) and stores its force.
+func (k *Kernel) finish3(i int, rx, ry, rz float32) {
+	n := k.n
+	p := &k.p
+	xs, ys, zs := k.pos[:n], k.pos[n:2*n], k.pos[2*n:3*n]
+	px, py, pz := xs[i], ys[i], zs[i]
+	var sx, sy, sz float32
+	rest := p.RestLength
+	for e := k.g.RowPtr[i]; e < k.g.RowPtr[i+1]; e++ {
+		j := k.g.Col[e]
+		dx, dy, dz := xs[j]-px, ys[j]-py, zs[j]-pz
+		l := sqrt32(dx*dx + dy*dy + dz*dz)
+		if l > 0 {
+			f := k.g.Weight[e] * (l - rest) / l
+			sx += dx * f
+			sy += dy * f
+			sz += dz * f
+		}
+	}
+	g, rk, sk := p.CenterGravityK, p.RepelK, p.SpringK
+	k.frc[i] = rk*rx + sk*sx - g*px
+	k.frc[n+i] = rk*ry + sk*sy - g*py
+	k.frc[2*n+i] = rk*rz + sk*sz - g*pz
+}
+
+// finish2 is finish3 in 2D.
+func (k *Kernel) finish2(i int, rx, ry float32) {
+	n := k.n
+	p := &k.p
+	xs, ys := k.pos[:n], k.pos[n:2*n]
+	px, py := xs[i], ys[i]
+	var sx, sy float32
+	rest := p.RestLength
+	for e := k.g.RowPtr[i]; e < k.g.RowPtr[i+1]; e++ {
+		j := k.g.Col[e]
+		dx, dy := xs[j]-px, ys[j]-py
+		l := sqrt32(dx*dx + dy*dy)
+		if l > 0 {
+			f := k.g.Weight[e] * (l - rest) / l
+			sx += dx * f
+			sy += dy * f
+		}
+	}
+	g, rk, sk := p.CenterGravityK, p.RepelK, p.SpringK
+	k.frc[i] = rk*rx + sk*sx - g*px
+	k.frc[n+i] = rk*ry + sk*sy - g*py
+}

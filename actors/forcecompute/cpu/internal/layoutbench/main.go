@@ -1,0 +1,180 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/protoack/protoack/actors/forcecompute/cpu"
+	"github.com/protoack/protoack/actors/forcecompute/kernel"
+)
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			os.Exit(0)
+		}
+		fmt.Fprintln(os.Stderr, "layoutbench:", err)
+		var u usageError
+		if errors.As(err, &u) {
+			os.Exit(2)
+		}
+		os.Exit(1)
+	}
+}
+
+type usageError struct{ error }
+
+// result is the JSON line printed after the run.
+type result struct {
+	Backend   string  `json:"backend"`
+	Nodes     int     `json:"nodes"`
+	Edges     int     `json:"edges"`
+	Dims      int     `json:"dims"`
+	Ticks     int     `json:"ticks"`
+	Workers   int     `json:"workers"`
+	Theta     float32 `json:"theta"`
+	MsPerTick float64 `json:"ms_per_tick"`
+	BestMs    float64 `json:"best_ms_per_tick"`
+	Kinetic   float64 `json:"kinetic_energy"`
+	SettledAt int     `json:"settled_at_tick,omitempty"`
+	EdgeCV    float64 `json:"edge_cv,omitempty"`
+	Stress    float64 `json:"stress,omitempty"`
+}
+
+func run(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("layoutbench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	p := kernel.Defaults()
+	edges := fs.String("edges", "", "edge list file (required)")
+	ticks := fs.Int("ticks", 300, "ticks to run")
+	repeat := fs.Int("repeat", 1, "runs from the initial layout; best_ms_per_tick is the fastest")
+	out := fs.String("out", "", "write \"id x y [z]\" positions here")
+	quality := fs.Bool("quality", false, "also compute edge_cv and stress (256 pivots)")
+	settle := fs.Float64("settle", 0, "report the first tick whose kinetic energy per node falls below this")
+	fs.IntVar(&p.Dims, "dims", p.Dims, "2 or 3")
+	fs.IntVar(&p.Workers, "workers", p.Workers, "worker goroutines (0: GOMAXPROCS)")
+	fs.IntVar(&p.WarmupTicks, "warmup", p.WarmupTicks, "warm-up ticks")
+	fs.Uint64Var(&p.Seed, "seed", p.Seed, "placement seed")
+	for _, f := range []struct {
+		name string
+		v    *float32
+	}{
+		{"theta", &p.Theta}, {"dt", &p.DT}, {"damping", &p.Damping}, {"springk", &p.SpringK},
+		{"rest", &p.RestLength}, {"repelk", &p.RepelK}, {"softening", &p.Softening},
+		{"gravity", &p.CenterGravityK}, {"maxforce", &p.MaxForce}, {"maxvel", &p.MaxVelocity},
+		{"cooling", &p.Cooling}, {"alphamin", &p.AlphaMin},
+	} {
+		fs.Var((*f32)(f.v), f.name, "override the default "+f.name)
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageError{err}
+	}
+	if *edges == "" || *ticks < 1 || *repeat < 1 {
+		fs.Usage()
+		return usageError{errors.New("need -edges FILE, -ticks >= 1 and -repeat >= 1")}
+	}
+	f, err := os.Open(*edges)
+	if err != nil {
+		return err
+	}
+	g, err := kernel.ReadEdgeList(bufio.NewReader(f), *edges)
+	f.Close()
+	if err != nil {
+		return err
+	}
+	res := result{Backend: "cpu", Nodes: g.Nodes, Edges: len(g.Col) / 2, Dims: p.Dims, Ticks: *ticks, Theta: p.Theta}
+	var k *cpu.Kernel
+	for r := 0; r < *repeat; r++ {
+		if k != nil {
+			k.Close()
+		}
+		if k, err = cpu.New(p); err != nil {
+			return err
+		}
+		if err := k.Upload(g); err != nil {
+			return err
+		}
+		start := time.Now()
+		if *settle > 0 {
+			for t := 0; t < *ticks; t++ {
+				if err := k.Step(1); err != nil {
+					return err
+				}
+				if res.SettledAt == 0 && k.KineticEnergy()/float64(g.Nodes) < *settle {
+					res.SettledAt = t + 1
+				}
+			}
+		} else if err := k.Step(*ticks); err != nil {
+			return err
+		}
+		ms := float64(time.Since(start).Microseconds()) / 1000 / float64(*ticks)
+		res.MsPerTick = ms
+		if r == 0 || ms < res.BestMs {
+			res.BestMs = ms
+		}
+	}
+	defer k.Close()
+	res.Workers = p.Workers
+	res.Kinetic = k.KineticEnergy()
+	pos := make([]float32, p.Dims*g.Nodes)
+	if _, err := k.Positions(pos); err != nil {
+		return err
+	}
+	if *quality {
+		if res.EdgeCV, err = kernel.EdgeCV(&g, pos, p.Dims); err != nil {
+			return err
+		}
+		if res.Stress, err = kernel.Stress(&g, pos, p.Dims, 256, 7); err != nil {
+			return err
+		}
+	}
+	if *out != "" {
+		if err := writePositions(*out, pos, g.Nodes, p.Dims); err != nil {
+			return err
+		}
+	}
+	return json.NewEncoder(stdout).Encode(res)
+}
+
+func writePositions(path string, pos []float32, n, dims int) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriter(f)
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(w, "%d", i)
+		for c := 0; c < dims; c++ {
+			fmt.Fprintf(w, " %g", pos[c*n+i])
+		}
+		w.WriteByte('\n')
+	}
+	if err := w.Flush(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// f32 is a float32 flag.
+type f32 float32
+
+func (v *f32) String() string { return fmt.Sprint(float32(*v)) }
+
+func (v *f32) Set(s string) error {
+	var x float32
+	if _, err := fmt.Sscan(s, &x); err != nil {
+		return err
+	}
+	*v = f32(x)
+	return nil
+}

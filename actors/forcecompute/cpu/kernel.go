@@ -1,0 +1,231 @@
+package cpu
+
+import (
+	"fmt"
+	"runtime"
+	"sync/atomic"
+
+	"github.com/protoack/protoack/actors/forcecompute/kernel"
+)
+
+// Kernel is the CPU force kernel. Like every kernel.Kernel it is owned by
+// one goroutine; its workers run only inside Step. Close stops them.
+type Kernel struct {
+	p       kernel.Params
+	workers int
+	pool    *pool
+	closed  bool
+
+	g     kernel.Graph // own copy; Weight never nil
+	n     int
+	ticks int
+	ke    float64
+
+	pos, vel, frc []float32 // Dims*n each, structure of arrays
+
+	pinOf []int32 // per node: index into cons.Pins, or -1
+	cons  kernel.Constraints
+
+	tree tree
+
+	// Per-tick scratch, written by phases.
+	alpha   float32
+	cursor  atomic.Int64 // next chunk of the dynamic force phase
+	keParts []float64    // kinetic energy per worker
+	bounds  []float32    // per worker: min then max per dimension
+}
+
+var _ kernel.Kernel = (*Kernel)(nil)
+
+// New returns a CPU kernel with parameters p, or the *kernel.ParamError
+// naming the first invalid one.
+func New(p kernel.Params) (*Kernel, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	k := &Kernel{}
+	k.applyParams(p)
+	return k, nil
+}
+
+func (k *Kernel) applyParams(p kernel.Params) {
+	w := p.Workers
+	if w == 0 {
+		w = runtime.GOMAXPROCS(0)
+	}
+	if w != k.workers {
+		k.stopPool()
+		k.workers = w
+		k.keParts = make([]float64, w)
+		k.bounds = make([]float32, w*6)
+	}
+	k.p = p
+}
+
+// Name is "cpu".
+func (k *Kernel) Name() string { return "cpu" }
+
+// Upload replaces the graph. Positions and velocities of nodes that existed
+// before are kept; new nodes are placed by kernel.InitialPositions.
+// Constraints that name removed nodes are dropped. Ticks restarts at 0.
+func (k *Kernel) Upload(g kernel.Graph) error {
+	if k.closed {
+		return kernel.ErrClosed
+	}
+	if err := g.Validate(); err != nil {
+		return err
+	}
+	own := kernel.Graph{
+		Nodes:  g.Nodes,
+		RowPtr: append([]int32(nil), g.RowPtr...),
+		Col:    append([]int32(nil), g.Col...),
+		Weight: make([]float32, len(g.Col)),
+	}
+	if g.Weight != nil {
+		copy(own.Weight, g.Weight)
+	} else {
+		for i := range own.Weight {
+			own.Weight[i] = 1
+		}
+	}
+	old := 0
+	if k.g.RowPtr != nil {
+		old = k.n
+	}
+	k.resize(g.Nodes, old)
+	k.g = own
+	k.ticks = 0
+	k.ke = 0
+	k.keepConstraints()
+	return nil
+}
+
+// resize reallocates state for n nodes, keeping the first min(keep, n).
+func (k *Kernel) resize(n, keep int) {
+	d := k.p.Dims
+	keep = min(keep, n)
+	pos := make([]float32, d*n)
+	vel := make([]float32, d*n)
+	for c := 0; c < d && keep > 0; c++ {
+		copy(pos[c*n:c*n+keep], k.pos[c*k.n:c*k.n+keep])
+		copy(vel[c*n:c*n+keep], k.vel[c*k.n:c*k.n+keep])
+	}
+	kernel.InitialPositions(k.p, keep, n, pos)
+	k.pos, k.vel, k.frc = pos, vel, make([]float32, d*n)
+	k.n = n
+	k.pinOf = make([]int32, n)
+	k.tree.alloc(n, d)
+}
+
+// keepConstraints drops constraints naming nodes >= n and re-applies pins.
+func (k *Kernel) keepConstraints() {
+	var c kernel.Constraints
+	for _, p := range k.cons.Pins {
+		if int(p.Node) < k.n {
+			c.Pins = append(c.Pins, p)
+		}
+	}
+	for _, d := range k.cons.Distances {
+		if int(d.A) < k.n && int(d.B) < k.n {
+			c.Distances = append(c.Distances, d)
+		}
+	}
+	k.setConstraints(c)
+}
+
+// SetParams validates and applies p. A change of Dims re-places every node
+// by kernel.InitialPositions and restarts Ticks; other changes keep state.
+func (k *Kernel) SetParams(p kernel.Params) error {
+	if k.closed {
+		return kernel.ErrClosed
+	}
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	dimsChanged := p.Dims != k.p.Dims
+	k.applyParams(p)
+	if dimsChanged && k.g.RowPtr != nil {
+		k.resize(k.n, 0)
+		k.ticks = 0
+		k.ke = 0
+		k.applyPins()
+	}
+	return nil
+}
+
+// SetConstraints replaces all constraints; pinned nodes move to their pins
+// at once. Before Upload only empty constraints are accepted.
+func (k *Kernel) SetConstraints(c kernel.Constraints) error {
+	if k.closed {
+		return kernel.ErrClosed
+	}
+	if err := c.Validate(k.n); err != nil {
+		if k.g.RowPtr == nil {
+			return kernel.ErrNoGraph
+		}
+		return err
+	}
+	k.setConstraints(kernel.Constraints{
+		Pins:      append([]kernel.Pin(nil), c.Pins...),
+		Distances: append([]kernel.Distance(nil), c.Distances...),
+	})
+	return nil
+}
+
+func (k *Kernel) setConstraints(c kernel.Constraints) {
+	k.cons = c
+	for i := range k.pinOf {
+		k.pinOf[i] = -1
+	}
+	for j, p := range c.Pins {
+		k.pinOf[p.Node] = int32(j) // a later pin of the same node wins
+	}
+	k.applyPins()
+}
+
+// applyPins moves pinned nodes to their pins and stops them.
+func (k *Kernel) applyPins() {
+	n, d := k.n, k.p.Dims
+	for _, p := range k.cons.Pins {
+		i := int(p.Node)
+		if k.pinOf[i] < 0 {
+			continue
+		}
+		q := k.cons.Pins[k.pinOf[i]]
+		xyz := [3]float32{q.X, q.Y, q.Z}
+		for c := 0; c < d; c++ {
+			k.pos[c*n+i] = xyz[c]
+			k.vel[c*n+i] = 0
+		}
+	}
+}
+
+// Positions copies positions into dst as structure of arrays.
+func (k *Kernel) Positions(dst []float32) (int, error) {
+	if k.closed {
+		return 0, kernel.ErrClosed
+	}
+	if k.g.RowPtr == nil {
+		return 0, kernel.ErrNoGraph
+	}
+	if len(dst) < len(k.pos) {
+		return 0, fmt.Errorf("cpu: Positions: len(dst)=%d, want >= Dims*NodeCount=%d", len(dst), len(k.pos))
+	}
+	return copy(dst, k.pos), nil
+}
+
+// KineticEnergy is sum(0.5*|v|^2) after the last tick.
+func (k *Kernel) KineticEnergy() float64 { return k.ke }
+
+// Ticks counts ticks since the last Upload.
+func (k *Kernel) Ticks() int { return k.ticks }
+
+// Close stops the workers. Later calls return kernel.ErrClosed.
+func (k *Kernel) Close() error {
+	if k.closed {
+		return kernel.ErrClosed
+	}
+	k.stopPool()
+	k.closed = true
+	return nil
+}

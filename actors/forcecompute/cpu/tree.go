@@ -1,0 +1,169 @@
+package cpu
+
+import "math/bits"
+
+const (
+	levels   = 16 // tree depth cut-off: Morton keys use 16 bits per dimension
+	leafSize = 8  // a cell with at most this many nodes is a leaf
+)
+
+// node is one Barnes-Hut cell. Cells are stored in depth-first preorder, so
+// a cell's first child is the next cell and next skips its subtree; a leaf
+// is a cell whose next is its own index + 1.
+type node struct {
+	cx, cy, cz float32 // centre of mass
+	mass       float32 // node count
+	open2      float32 // (side/Theta)^2: accept the cell when d^2 > open2
+	next       int32   // index of the cell after this subtree
+	lo, hi     int32   // its nodes, as positions in the sorted order
+}
+
+// tree is the reused arena and the Morton-sorted copy of the positions.
+type tree struct {
+	nodes      []node
+	keys, tmpK []uint64
+	perm, tmpP []int32 // perm[s] is the node at sorted position s
+	sx, sy, sz []float32
+	hist       [8][256]int32
+	open2      [levels + 1]float32 // by level
+	dbits      uint                // bits per level: Dims
+	origin     [3]float32          // low corner of the root cell
+	scale      float32             // 2^levels / root side
+}
+
+func (t *tree) alloc(n, dims int) {
+	t.nodes = make([]node, 0, 2*n+1)
+	t.keys, t.tmpK = make([]uint64, n), make([]uint64, n)
+	t.perm, t.tmpP = make([]int32, n), make([]int32, n)
+	t.sx, t.sy = make([]float32, n), make([]float32, n)
+	t.sz = nil
+	if dims == 3 {
+		t.sz = make([]float32, n)
+	}
+	t.dbits = uint(dims)
+}
+
+// spread2 moves bit b of v to bit 2b.
+func spread2(v uint64) uint64 {
+	v &= 0xffff
+	v = (v | v<<8) & 0x00ff00ff
+	v = (v | v<<4) & 0x0f0f0f0f
+	v = (v | v<<2) & 0x33333333
+	v = (v | v<<1) & 0x55555555
+	return v
+}
+
+// spread3 moves bit b of v to bit 3b.
+func spread3(v uint64) uint64 {
+	v &= 0xffff
+	v = (v | v<<16) & 0x0000ff0000ff
+	v = (v | v<<8) & 0x00f00f00f00f
+	v = (v | v<<4) & 0x0c30c30c30c3
+	v = (v | v<<2) & 0x249249249249
+	return v
+}
+
+// sortKeys sorts perm by keys with a least-significant-digit radix sort,
+// skipping digits in which every key agrees. Ties keep index order.
+func (t *tree) sortKeys() {
+	n := len(t.keys)
+	nbytes := int(levels*t.dbits+7) / 8
+	for b := range t.hist[:nbytes] {
+		t.hist[b] = [256]int32{}
+	}
+	for _, k := range t.keys {
+		for b := 0; b < nbytes; b++ {
+			t.hist[b][byte(k>>(8*b))]++
+		}
+	}
+	keys, perm, tk, tp := t.keys, t.perm, t.tmpK, t.tmpP
+	for i := range perm {
+		perm[i] = int32(i)
+	}
+	for b := 0; b < nbytes; b++ {
+		h := &t.hist[b]
+		if h[byte(keys[0]>>(8*b))] == int32(n) {
+			continue
+		}
+		var sum int32
+		for d := range h {
+			c := h[d]
+			h[d] = sum
+			sum += c
+		}
+		sh := uint(8 * b)
+		for i, k := range keys {
+			d := byte(k >> sh)
+			o := h[d]
+			h[d] = o + 1
+			tk[o], tp[o] = k, perm[i]
+		}
+		keys, tk = tk, keys
+		perm, tp = tp, perm
+	}
+	t.keys, t.tmpK, t.perm, t.tmpP = keys, tk, perm, tp
+}
+
+// level is the depth of the smallest cell holding keys a and b.
+func (t *tree) level(a, b uint64) int {
+	if a == b {
+		return levels
+	}
+	lz := bits.LeadingZeros64(a^b) - (64 - levels*int(t.dbits))
+	return lz / int(t.dbits)
+}
+
+// build appends the subtree over sorted positions [lo, hi) and returns its
+// cell index. Cells with one child are skipped, so every inner cell has at
+// least two children and there are at most 2n cells.
+func (t *tree) build(lo, hi int32) int32 {
+	idx := int32(len(t.nodes))
+	t.nodes = append(t.nodes, node{lo: lo, hi: hi})
+	lv := t.level(t.keys[lo], t.keys[hi-1])
+	if hi-lo <= leafSize || lv == levels {
+		var sx, sy, sz float32
+		for s := lo; s < hi; s++ {
+			sx += t.sx[s]
+			sy += t.sy[s]
+		}
+		if t.sz != nil {
+			for s := lo; s < hi; s++ {
+				sz += t.sz[s]
+			}
+		}
+		m := float32(hi - lo)
+		nd := &t.nodes[idx]
+		nd.cx, nd.cy, nd.cz, nd.mass = sx/m, sy/m, sz/m, m
+		nd.open2 = t.open2[lv]
+		nd.next = idx + 1
+		return idx
+	}
+	shift := t.dbits * uint(levels-1-lv)
+	mask := uint64(1)<<t.dbits - 1
+	var mx, my, mz, m float32
+	for start := lo; start < hi; {
+		d := (t.keys[start] >> shift) & mask
+		// first position in (start, hi) whose digit exceeds d
+		a, b := start+1, hi
+		for a < b {
+			mid := int32(uint32(a+b) >> 1)
+			if (t.keys[mid]>>shift)&mask > d {
+				b = mid
+			} else {
+				a = mid + 1
+			}
+		}
+		c := t.build(start, a)
+		ch := &t.nodes[c]
+		mx += ch.cx * ch.mass
+		my += ch.cy * ch.mass
+		mz += ch.cz * ch.mass
+		m += ch.mass
+		start = a
+	}
+	nd := &t.nodes[idx]
+	nd.cx, nd.cy, nd.cz, nd.mass = mx/m, my/m, mz/m, m
+	nd.open2 = t.open2[lv]
+	nd.next = int32(len(t.nodes))
+	return idx
+}

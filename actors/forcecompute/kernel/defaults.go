@@ -1,0 +1,23 @@
+package kernel
+
+// Defaults returns 3D parameters that give a good layout out of the box on
+// the preferential-attachment reference graphs (see docs/performance.md).
+func Defaults() Params {
+	return Params{
+		Dims:           3,
+		DT:             1,
+		Damping:        0.6,
+		SpringK:        0.1,
+		RestLength:     10,
+		RepelK:         100,
+		Softening:      1,
+		CenterGravityK: 0.01,
+		MaxForce:       100,
+		MaxVelocity:    100,
+		Theta:          0.9,
+		WarmupTicks:    10,
+		Cooling:        0.02,
+		AlphaMin:       0.001,
+		Seed:           1,
+	}
+}
