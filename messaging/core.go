@@ -2,6 +2,7 @@ package messaging
 
 import (
 	crand "crypto/rand"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -276,13 +277,21 @@ func (c *Core) noteErr(i int32, err error) {
 func (c *Core) retryLater(i int32, t int64, err error, r Result, a Ack) (Outcome, bool) {
 	e := c.slab.at(i)
 	pol := e.ks.policy.Load()
+	prev := c.errs[i]
+	var timeout *TimeoutError
+	isTimeout := errors.As(err, &timeout)
 	if int(e.attempt)-1 >= pol.MaxRetries {
-		if prev := c.errs[i]; err == nil {
+		switch {
+		case err == nil:
 			err = prev
+		case isTimeout && prev != nil:
+			err = fmt.Errorf("%w (earlier: %w)", err, prev)
 		}
 		return c.end(i, t, r, err, a), true
 	}
-	c.noteErr(i, err)
+	if !isTimeout {
+		c.noteErr(i, err) // a timeout is implied by the schedule; keep the cause
+	}
 	e.phase = phaseBackoff
 	e.deadline = t + int64(pol.Backoff.Delay(int(e.attempt), c.rnd))
 	c.heap.fix(int(e.heapIdx))
@@ -305,10 +314,7 @@ func (c *Core) advance(t int64, acts *Actions) {
 		switch e.phase {
 		case phaseAwaitAck:
 			e.ks.stats.timeouts.Add(1)
-			var err error = &TimeoutError{Attempt: int(e.attempt), After: pol.Timeout}
-			if prev := c.errs[i]; prev != nil {
-				err = fmt.Errorf("%w (earlier: %w)", err, prev)
-			}
+			err := &TimeoutError{Attempt: int(e.attempt), After: pol.Timeout}
 			if o, ended := c.retryLater(i, t, err, ResultExhausted, Ack{}); ended {
 				acts.Outcomes = append(acts.Outcomes, o)
 			}
