@@ -1,0 +1,127 @@
+package middleware
+
+import (
+	"fmt"
+	"log/slog"
+	"reflect"
+	"time"
+
+	"github.com/protoack/protoack/messaging"
+)
+
+// Option configures a Delivery.
+type Option interface{ apply(*config) }
+
+type optionFunc func(*config)
+
+func (f optionFunc) apply(c *config) { f(c) }
+
+// DeadLetterAction says what a dead-lettered tracked message becomes.
+type DeadLetterAction uint8
+
+const (
+	// DeadLetterFail ends the message now as messaging.ResultUndeliverable
+	// (the default): a stopped local actor does not come back.
+	DeadLetterFail DeadLetterAction = iota
+	// DeadLetterRetry re-sends after the next backoff step (using a retry),
+	// for targets that may come back, such as a remote node restarting.
+	DeadLetterRetry
+)
+
+type config struct {
+	types       []registration
+	tracker     []messaging.Option
+	onOutcome   func(messaging.Outcome)
+	acksToActor bool
+	deadLetter  DeadLetterAction
+	dedupCount  int
+	dedupAge    time.Duration
+	dedupOf     *Delivery
+	log         *slog.Logger
+	msgLink     link // test-only lossy layer on the message path
+	ackLink     link // test-only lossy layer on the ack path
+}
+
+type registration struct {
+	t    reflect.Type
+	kind messaging.Kind
+}
+
+func defaultConfig() config {
+	return config{
+		dedupCount: 1 << 16,
+		dedupAge:   10 * time.Minute,
+		log:        slog.New(slog.DiscardHandler),
+	}
+}
+
+func (c *config) validate() error {
+	for _, r := range c.types {
+		if r.kind == "" {
+			return fmt.Errorf("middleware: Track[%v]: empty kind", r.t)
+		}
+	}
+	if c.dedupCount < 1 {
+		return fmt.Errorf("middleware: WithDedupWindow: count=%d must be >= 1", c.dedupCount)
+	}
+	if c.dedupAge <= 0 {
+		return fmt.Errorf("middleware: WithDedupWindow: age=%v must be > 0", c.dedupAge)
+	}
+	return nil
+}
+
+// Track registers Go type T (e.g. *orders.Placed) as tracked under kind.
+// Types the application does not own can be registered.
+func Track[T any](kind messaging.Kind) Option {
+	t := reflect.TypeFor[T]()
+	return optionFunc(func(c *config) { c.types = append(c.types, registration{t, kind}) })
+}
+
+// WithTrackerOptions passes options to the Delivery's messaging.Tracker
+// (policies, clock, metrics). Use WithOutcome here rather than
+// messaging.WithOutcome, which the Delivery sets for itself.
+func WithTrackerOptions(opts ...messaging.Option) Option {
+	return optionFunc(func(c *config) { c.tracker = append(c.tracker, opts...) })
+}
+
+// WithOutcome sets the function told of every tracked message's end, with
+// the same contract as messaging.WithOutcome.
+func WithOutcome(f func(messaging.Outcome)) Option {
+	return optionFunc(func(c *config) { c.onOutcome = f })
+}
+
+// WithAcksToActor also hands each ack, as a messaging.Ack, to the actor
+// that sent the message. Acks to messages sent from a root context are
+// only fed to the tracker.
+func WithAcksToActor() Option { return optionFunc(func(c *config) { c.acksToActor = true }) }
+
+// WithDeadLetter sets what a dead-lettered tracked message becomes;
+// the default is DeadLetterFail.
+func WithDeadLetter(a DeadLetterAction) Option {
+	return optionFunc(func(c *config) { c.deadLetter = a })
+}
+
+// WithDedupWindow bounds the receiver's memory of processed IDs: at most
+// count IDs, each kept at most age (defaults 65536 and 10 minutes). A
+// re-send that arrives after its ID was forgotten is processed again.
+func WithDedupWindow(count int, age time.Duration) Option {
+	return optionFunc(func(c *config) { c.dedupCount, c.dedupAge = count, age })
+}
+
+// WithDedupOf shares prev's de-duplication window instead of starting an
+// empty one: for a node restarted in the same process (a new actor system
+// on the same address) that must not process again what it processed
+// before. Across processes the window is lost; see docs/middleware.md.
+func WithDedupOf(prev *Delivery) Option {
+	return optionFunc(func(c *config) { c.dedupOf = prev })
+}
+
+// WithLogger sets the logger for rare events (malformed acks, tracking
+// errors); the default discards.
+func WithLogger(l *slog.Logger) Option {
+	return optionFunc(func(c *config) {
+		if l != nil {
+			c.log = l
+		}
+	})
+}
