@@ -27,3 +27,5 @@ type systemClock struct{}
 func (systemClock) Now() time.Time { return time.Now() }
 
 func (systemClock) AfterFunc(d time.Duration, f func()) Timer { return time.AfterFunc(d, f) }
+
+func (systemClock) Since(t time.Time) time.Duration { return time.Since(t) }

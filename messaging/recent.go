@@ -1,33 +1,39 @@
 package messaging
 
-// recentSet remembers the last n ended IDs, so that a late ack for one of
-// them counts as a duplicate rather than unknown.
+// recentSet remembers recently ended IDs, so that a late ack for one of
+// them counts as a duplicate rather than unknown. It is a direct-mapped
+// cache: an ID lives in the slot its random bits pick, and a newer ID
+// that picks the same slot evicts it. That costs one store per ended
+// message, with no hashing or deletes; the price is that an ID may be
+// forgotten before n others have ended.
 type recentSet struct {
-	ring []ID
-	next int
-	n    int
-	set  map[ID]struct{}
+	slots []ID
+	mask  uint64
 }
 
 func newRecentSet(n int) recentSet {
-	return recentSet{n: n, set: make(map[ID]struct{})}
+	if n <= 0 {
+		return recentSet{}
+	}
+	size := 1
+	for size < n {
+		size <<= 1
+	}
+	return recentSet{slots: make([]ID, size), mask: uint64(size - 1)}
+}
+
+func (r *recentSet) slot(id ID) *ID {
+	// Bytes 8..15 of a v4 UUID are random but for the variant bits.
+	h := uint64(id[9]) | uint64(id[10])<<8 | uint64(id[11])<<16 | uint64(id[12])<<24 | uint64(id[13])<<32
+	return &r.slots[h&r.mask]
 }
 
 func (r *recentSet) add(id ID) {
-	if r.n <= 0 {
-		return
+	if r.slots != nil {
+		*r.slot(id) = id
 	}
-	if len(r.ring) < r.n {
-		r.ring = append(r.ring, id)
-	} else {
-		delete(r.set, r.ring[r.next])
-		r.ring[r.next] = id
-		r.next = (r.next + 1) % r.n
-	}
-	r.set[id] = struct{}{}
 }
 
 func (r *recentSet) has(id ID) bool {
-	_, ok := r.set[id]
-	return ok
+	return r.slots != nil && !id.IsZero() && *r.slot(id) == id
 }
