@@ -25,10 +25,10 @@ func main() {
 // link delivers messages to a receiver goroutine, losing some of them and
 // some acks, from a seeded source so runs can be repeated.
 type link struct {
-	mu        sync.Mutex
-	rnd       *rand.Rand
-	loss      float64
-	inbox     chan delivery
+	mu       sync.Mutex
+	rnd      *rand.Rand
+	loss     float64
+	inbox    chan delivery
 	received map[messaging.ID]int // receiver side: deliveries seen per ID
 }
 
