@@ -1,0 +1,77 @@
+//go:build cuda
+
+package cuda
+
+/*
+#cgo CFLAGS: -I${SRCDIR}
+#cgo LDFLAGS: -L${SRCDIR}/../../../build/cuda -L/usr/local/cuda/lib64
+#cgo LDFLAGS: -lforcecompute_cuda -lcudart_static
+#cgo LDFLAGS: -Wl,-Bstatic -lstdc++ -Wl,-Bdynamic -ldl -lrt -lpthread -lm
+#include "forcecompute.h"
+*/
+import "C"
+
+import (
+	"unsafe"
+
+	"github.com/protoack/protoack/actors/forcecompute/kernel"
+)
+
+// libSum is set by the Makefile to the library's checksum so that Go relinks
+// when it changes; it is reported by gpu-check.
+var libSum string
+
+// Error is a failed CUDA call: the cudaError_t code and its message, which
+// names the call and carries cudaGetErrorString's text.
+type Error struct {
+	Code int
+	Msg  string
+}
+
+func (e *Error) Error() string { return "cuda: " + e.Msg }
+
+// codeError wraps a code from a call without a context.
+func codeError(call string, code C.int) error {
+	if code == 0 {
+		return nil
+	}
+	return &Error{Code: int(code), Msg: call + ": " + C.GoString(C.fc_error_string(code))}
+}
+
+// ctxError wraps a code from a call on ctx, whose last error names the call.
+func ctxError(ctx *C.fc_ctx, code C.int) error {
+	if code == 0 {
+		return nil
+	}
+	return &Error{Code: int(code), Msg: C.GoString(C.fc_last_error(ctx))}
+}
+
+func fptr(s []float32) *C.float {
+	if len(s) == 0 {
+		return nil
+	}
+	return (*C.float)(unsafe.Pointer(&s[0]))
+}
+
+func iptr(s []int32) *C.int {
+	if len(s) == 0 {
+		return nil
+	}
+	return (*C.int)(unsafe.Pointer(&s[0]))
+}
+
+func cParams(p kernel.Params) C.fc_params {
+	return C.fc_params{
+		dims:             C.int(p.Dims),
+		dt:               C.float(p.DT),
+		damping:          C.float(p.Damping),
+		spring_k:         C.float(p.SpringK),
+		rest_length:      C.float(p.RestLength),
+		repel_k:          C.float(p.RepelK),
+		softening:        C.float(p.Softening),
+		center_gravity_k: C.float(p.CenterGravityK),
+		max_force:        C.float(p.MaxForce),
+		max_velocity:     C.float(p.MaxVelocity),
+		theta:            C.float(p.Theta),
+	}
+}

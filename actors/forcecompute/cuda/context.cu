@@ -1,0 +1,293 @@
+// The C API of forcecompute.h: contexts, device memory, streams and the
+// double-buffered asynchronous copy of positions back to the host.
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "forcecompute.h"
+#include "state.h"
+
+struct fc_ctx {
+	fc_dev d;
+	cudaStream_t compute, copy;
+	cudaEvent_t ready[2];  // snapshot b is on the device (compute stream)
+	cudaEvent_t copied[2]; // snapshot b is in host[b] (copy stream)
+	float *snap[2];        // device snapshots
+	float *host[2];        // pinned host buffers
+	size_t snap_floats;
+	int next;   // snapshot buffer to use next
+	int latest; // last snapshot taken, -1 if none
+	double *ke_host;
+	char err[256];
+};
+
+// CK runs a CUDA call and, on failure, records its text and returns.
+#define CK(call)                                                              \
+	do {                                                                      \
+		cudaError_t e_ = (call);                                              \
+		if (e_ != cudaSuccess) {                                              \
+			snprintf(c->err, sizeof c->err, "%s: %s", #call, cudaGetErrorString(e_)); \
+			return (int)e_;                                                   \
+		}                                                                     \
+	} while (0)
+
+int fc_device_count(int *count) {
+	*count = 0;
+	return (int)cudaGetDeviceCount(count);
+}
+
+int fc_device_name(char *buf, int len) {
+	cudaDeviceProp prop;
+	cudaError_t e = cudaGetDeviceProperties(&prop, 0);
+	if (e != cudaSuccess) {
+		return (int)e;
+	}
+	snprintf(buf, (size_t)len, "%s (sm_%d%d, %.1f GiB)", prop.name, prop.major, prop.minor,
+	         (double)prop.totalGlobalMem / (1024.0 * 1024.0 * 1024.0));
+	return 0;
+}
+
+const char *fc_error_string(int code) {
+	return cudaGetErrorString((cudaError_t)code);
+}
+
+const char *fc_last_error(const fc_ctx *c) {
+	return c->err;
+}
+
+int fc_create(fc_ctx **out) {
+	*out = NULL;
+	fc_ctx *c = (fc_ctx *)calloc(1, sizeof(fc_ctx));
+	if (c == NULL) {
+		return (int)cudaErrorMemoryAllocation;
+	}
+	c->latest = -1;
+	*out = c;
+	CK(cudaSetDevice(0));
+	CK(cudaStreamCreateWithFlags(&c->compute, cudaStreamNonBlocking));
+	CK(cudaStreamCreateWithFlags(&c->copy, cudaStreamNonBlocking));
+	for (int b = 0; b < 2; b++) {
+		CK(cudaEventCreateWithFlags(&c->ready[b], cudaEventDisableTiming));
+		CK(cudaEventCreateWithFlags(&c->copied[b], cudaEventDisableTiming));
+	}
+	CK(cudaMallocHost((void **)&c->ke_host, sizeof(double)));
+	CK(cudaMalloc((void **)&c->d.ke, sizeof(double)));
+	CK(cudaMalloc((void **)&c->d.box, sizeof(fc_box)));
+	CK(cudaMalloc((void **)&c->d.bounds, 6 * 128 * sizeof(float)));
+	return 0;
+}
+
+// fc_free_graph frees the per-graph allocations; it is safe on NULLs.
+static void fc_free_graph(fc_ctx *c) {
+	fc_dev *d = &c->d;
+	void *dev[] = {d->pos[0], d->pos[1], d->vel, d->rep, d->row_ptr, d->col, d->weight,
+	               d->pin_of, d->pin_pos, d->con_row, d->con_col, d->con_len, d->con_k,
+	               d->key[0], d->key[1], d->idx[0], d->idx[1], d->body, d->left, d->right,
+	               d->parent, d->leaf_parent, d->arrived, d->open2, d->com, d->sort_tmp,
+	               c->snap[0], c->snap[1]};
+	for (size_t i = 0; i < sizeof dev / sizeof dev[0]; i++) {
+		cudaFree(dev[i]);
+	}
+	cudaFreeHost(c->host[0]);
+	cudaFreeHost(c->host[1]);
+	double *ke = d->ke;
+	fc_box *box = d->box;
+	float *bounds = d->bounds;
+	fc_params p = d->p;
+	memset(d, 0, sizeof *d);
+	d->ke = ke;
+	d->box = box;
+	d->bounds = bounds;
+	d->p = p;
+	c->snap[0] = c->snap[1] = c->host[0] = c->host[1] = NULL;
+	c->snap_floats = 0;
+	c->latest = -1;
+}
+
+void fc_destroy(fc_ctx *c) {
+	if (c == NULL) {
+		return;
+	}
+	if (c->compute) {
+		cudaStreamSynchronize(c->compute);
+	}
+	if (c->copy) {
+		cudaStreamSynchronize(c->copy);
+	}
+	fc_free_graph(c);
+	cudaFree(c->d.ke);
+	cudaFree(c->d.box);
+	cudaFree(c->d.bounds);
+	cudaFreeHost(c->ke_host);
+	for (int b = 0; b < 2; b++) {
+		if (c->ready[b]) {
+			cudaEventDestroy(c->ready[b]);
+		}
+		if (c->copied[b]) {
+			cudaEventDestroy(c->copied[b]);
+		}
+	}
+	if (c->compute) {
+		cudaStreamDestroy(c->compute);
+	}
+	if (c->copy) {
+		cudaStreamDestroy(c->copy);
+	}
+	free(c);
+}
+
+int fc_set_params(fc_ctx *c, const fc_params *p) {
+	CK(fc_copy_params(p, c->compute));
+	CK(cudaStreamSynchronize(c->compute));
+	c->d.p = *p;
+	return 0;
+}
+
+// fc_alloc_copy allocates bytes on the device and copies src (if any) there.
+static cudaError_t fc_alloc_copy(void **dst, const void *src, size_t bytes, cudaStream_t s) {
+	cudaError_t e = cudaMalloc(dst, bytes > 0 ? bytes : 1);
+	if (e != cudaSuccess || src == NULL || bytes == 0) {
+		return e;
+	}
+	return cudaMemcpyAsync(*dst, src, bytes, cudaMemcpyHostToDevice, s);
+}
+
+int fc_upload(fc_ctx *c, int n, int dims, const float *pos, const float *vel,
+              const int *row_ptr, const int *col, const float *weight) {
+	CK(cudaStreamSynchronize(c->compute));
+	CK(cudaStreamSynchronize(c->copy));
+	fc_free_graph(c);
+	fc_dev *d = &c->d;
+	d->n = n;
+	d->dims = dims;
+	d->nnz = row_ptr[n];
+	const size_t fl = (size_t)dims * (size_t)n * sizeof(float);
+	const size_t ni = (size_t)n * sizeof(int);
+	cudaStream_t s = c->compute;
+	CK(fc_alloc_copy((void **)&d->pos[0], pos, fl, s));
+	CK(fc_alloc_copy((void **)&d->pos[1], NULL, fl, s));
+	CK(fc_alloc_copy((void **)&d->vel, vel, fl, s));
+	CK(fc_alloc_copy((void **)&d->rep, NULL, fl, s));
+	CK(fc_alloc_copy((void **)&d->row_ptr, row_ptr, ni + sizeof(int), s));
+	CK(fc_alloc_copy((void **)&d->col, col, (size_t)d->nnz * sizeof(int), s));
+	CK(fc_alloc_copy((void **)&d->weight, weight, (size_t)d->nnz * sizeof(float), s));
+	CK(fc_alloc_copy((void **)&d->pin_of, NULL, ni, s));
+	CK(cudaMemsetAsync(d->pin_of, 0xff, ni, s)); // -1: no pin
+	CK(fc_alloc_copy((void **)&d->pin_pos, NULL, 3 * sizeof(float), s));
+	CK(fc_alloc_copy((void **)&d->con_row, NULL, ni + sizeof(int), s));
+	CK(cudaMemsetAsync(d->con_row, 0, ni + sizeof(int), s));
+	CK(fc_alloc_copy((void **)&d->con_col, NULL, sizeof(int), s));
+	CK(fc_alloc_copy((void **)&d->con_len, NULL, sizeof(float), s));
+	CK(fc_alloc_copy((void **)&d->con_k, NULL, sizeof(float), s));
+	for (int b = 0; b < 2; b++) {
+		CK(fc_alloc_copy((void **)&d->key[b], NULL, (size_t)n * sizeof(uint64_t), s));
+		CK(fc_alloc_copy((void **)&d->idx[b], NULL, ni, s));
+	}
+	CK(fc_alloc_copy((void **)&d->body, NULL, (size_t)n * sizeof(float4), s));
+	const size_t inner = (size_t)(n > 1 ? n - 1 : 1);
+	CK(fc_alloc_copy((void **)&d->left, NULL, inner * sizeof(int), s));
+	CK(fc_alloc_copy((void **)&d->right, NULL, inner * sizeof(int), s));
+	CK(fc_alloc_copy((void **)&d->parent, NULL, inner * sizeof(int), s));
+	CK(fc_alloc_copy((void **)&d->arrived, NULL, inner * sizeof(int), s));
+	CK(fc_alloc_copy((void **)&d->open2, NULL, inner * sizeof(float), s));
+	CK(fc_alloc_copy((void **)&d->com, NULL, inner * sizeof(float4), s));
+	CK(fc_alloc_copy((void **)&d->leaf_parent, NULL, ni, s));
+	CK(fc_sort_bytes(n, &d->sort_tmp_bytes));
+	CK(fc_alloc_copy(&d->sort_tmp, NULL, d->sort_tmp_bytes, s));
+	c->snap_floats = (size_t)dims * (size_t)n;
+	for (int b = 0; b < 2; b++) {
+		CK(fc_alloc_copy((void **)&c->snap[b], NULL, fl, s));
+		CK(cudaMallocHost((void **)&c->host[b], fl > 0 ? fl : 1));
+		CK(cudaEventRecord(c->copied[b], c->copy));
+	}
+	c->next = 0;
+	CK(cudaStreamSynchronize(s));
+	return 0;
+}
+
+int fc_set_constraints(fc_ctx *c, const fc_constraints *k) {
+	fc_dev *d = &c->d;
+	cudaStream_t s = c->compute;
+	const int n = d->n;
+	const int ncon = k->con_row[n];
+	CK(cudaStreamSynchronize(s));
+	CK(cudaFree(d->pin_pos));
+	CK(cudaFree(d->con_col));
+	CK(cudaFree(d->con_len));
+	CK(cudaFree(d->con_k));
+	d->pin_pos = NULL;
+	d->con_col = NULL;
+	d->con_len = d->con_k = NULL;
+	if (n > 0) {
+		CK(cudaMemcpyAsync(d->pin_of, k->pin_of, (size_t)n * sizeof(int), cudaMemcpyHostToDevice, s));
+	}
+	CK(fc_alloc_copy((void **)&d->pin_pos, k->pin_pos, 3 * (size_t)k->npins * sizeof(float), s));
+	CK(cudaMemcpyAsync(d->con_row, k->con_row, (size_t)(n + 1) * sizeof(int), cudaMemcpyHostToDevice, s));
+	CK(fc_alloc_copy((void **)&d->con_col, k->con_col, (size_t)ncon * sizeof(int), s));
+	CK(fc_alloc_copy((void **)&d->con_len, k->con_len, (size_t)ncon * sizeof(float), s));
+	CK(fc_alloc_copy((void **)&d->con_k, k->con_k, (size_t)ncon * sizeof(float), s));
+	d->npins = k->npins;
+	d->ncon = ncon;
+	CK(fc_apply_pins(d, s));
+	CK(cudaStreamSynchronize(s));
+	return 0;
+}
+
+int fc_step(fc_ctx *c, const float *alpha, int ticks, double *ke) {
+	for (int t = 0; t < ticks; t++) {
+		const char *what = "";
+		cudaError_t e = fc_tick(&c->d, alpha[t], t == ticks - 1, c->compute, &what);
+		if (e != cudaSuccess) {
+			snprintf(c->err, sizeof c->err, "%s: %s", what, cudaGetErrorString(e));
+			return (int)e;
+		}
+	}
+	CK(cudaMemcpyAsync(c->ke_host, c->d.ke, sizeof(double), cudaMemcpyDeviceToHost, c->compute));
+	CK(cudaStreamSynchronize(c->compute));
+	*ke = *c->ke_host;
+	return 0;
+}
+
+int fc_snapshot(fc_ctx *c) {
+	const int b = c->next;
+	const size_t bytes = c->snap_floats * sizeof(float);
+	// Buffer b may still be copying an older snapshot: wait for it on the
+	// device before overwriting.
+	CK(cudaStreamWaitEvent(c->compute, c->copied[b], 0));
+	CK(cudaMemcpyAsync(c->snap[b], c->d.pos[c->d.cur], bytes, cudaMemcpyDeviceToDevice, c->compute));
+	CK(cudaEventRecord(c->ready[b], c->compute));
+	CK(cudaStreamWaitEvent(c->copy, c->ready[b], 0));
+	CK(cudaMemcpyAsync(c->host[b], c->snap[b], bytes, cudaMemcpyDeviceToHost, c->copy));
+	CK(cudaEventRecord(c->copied[b], c->copy));
+	c->latest = b;
+	c->next = b ^ 1;
+	return 0;
+}
+
+int fc_collect(fc_ctx *c, float *dst) {
+	if (c->latest < 0) {
+		int rc = fc_snapshot(c);
+		if (rc != 0) {
+			return rc;
+		}
+	}
+	const int b = c->latest;
+	CK(cudaEventSynchronize(c->copied[b]));
+	memcpy(dst, c->host[b], c->snap_floats * sizeof(float));
+	return 0;
+}
+
+int fc_download(fc_ctx *c, float *pos, float *vel) {
+	const size_t bytes = c->snap_floats * sizeof(float);
+	if (bytes == 0) {
+		return 0;
+	}
+	if (pos != NULL) {
+		CK(cudaMemcpyAsync(pos, c->d.pos[c->d.cur], bytes, cudaMemcpyDeviceToHost, c->compute));
+	}
+	if (vel != NULL) {
+		CK(cudaMemcpyAsync(vel, c->d.vel, bytes, cudaMemcpyDeviceToHost, c->compute));
+	}
+	CK(cudaStreamSynchronize(c->compute));
+	return 0;
+}

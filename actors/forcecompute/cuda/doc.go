@@ -1,0 +1,23 @@
+// Package cuda is the NVIDIA GPU implementation of kernel.Kernel ("cuda").
+//
+// The device code (*.cu, *.cuh) is built by nvcc into a static library
+// (make cuda) that cgo links under the build tag cuda, with libcudart_static,
+// so binaries need only libc and a driver. Without the tag the package is
+// pure Go: New and Available report that CUDA is not compiled in.
+//
+// The math is kernel.Params' model, in the CPU kernel's order of operations.
+// State is structure of arrays on the device: positions (double-buffered
+// between ticks), velocities, the graph in CSR form, constraints as a CSR of
+// partners; the parameters sit in constant memory. Repulsion with Theta > 0
+// is Barnes-Hut on the GPU: nodes sorted by Morton code (CUB radix sort), a
+// binary radix tree over the keys, centres of mass bottom-up, one stack walk
+// per node in Morton order, with the CPU kernel's opening test (see
+// tree.cuh). Theta == 0 is an exact all-pairs sum tiled in shared memory.
+//
+// Positions stay on the device; Positions, or Snapshot then Collect, bring
+// them back through two pinned host buffers on a copy stream, so a snapshot
+// can travel while later ticks run. All CUDA calls of a Kernel run on one
+// goroutine locked to its OS thread; errors carry cudaGetErrorString's text.
+//
+// Nothing here imports an actor package.
+package cuda

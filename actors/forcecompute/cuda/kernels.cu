@@ -1,0 +1,289 @@
+// Device kernels of one tick and their launchers. The per-node math lives in
+// physics.cuh and tree.cuh; this file maps it onto threads.
+#include <cub/device/device_radix_sort.cuh>
+
+#include "state.h"
+
+#define FC_BLOCK 256
+#define FC_BOUNDS_BLOCKS 128
+
+__constant__ fc_params c_p;
+
+static inline unsigned fc_blocks(int n) {
+	return (unsigned)((n + FC_BLOCK - 1) / FC_BLOCK);
+}
+
+static fc_soa fc_split(float *base, int n, int dims) {
+	fc_soa s = {base, base + n, dims == 3 ? base + 2 * (size_t)n : NULL};
+	return s;
+}
+
+static fc_graph fc_graph_of(const fc_dev *d) {
+	fc_graph g = {d->n, d->row_ptr, d->col, d->weight, d->pin_of, d->pin_pos,
+	              d->con_row, d->con_col, d->con_len, d->con_k};
+	return g;
+}
+
+static fc_tree fc_tree_of(const fc_dev *d, const uint64_t *key) {
+	fc_tree t = {d->n, key, d->body, d->left, d->right, d->parent, d->leaf_parent,
+	             d->open2, d->com, d->arrived};
+	return t;
+}
+
+// k_bounds writes per-block minima and maxima (6 floats per block).
+__global__ void k_bounds(int n, fc_soa pos, float *out) {
+	__shared__ float sh[6][FC_BLOCK];
+	float v[6] = {INFINITY, INFINITY, INFINITY, -INFINITY, -INFINITY, -INFINITY};
+	for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < n; i += gridDim.x * blockDim.x) {
+		float x[3] = {pos.x[i], pos.y[i], pos.z ? pos.z[i] : 0.0f};
+		for (int c = 0; c < 3; c++) {
+			v[c] = fminf(v[c], x[c]);
+			v[3 + c] = fmaxf(v[3 + c], x[c]);
+		}
+	}
+	for (int c = 0; c < 6; c++) {
+		sh[c][threadIdx.x] = v[c];
+	}
+	__syncthreads();
+	for (int w = blockDim.x / 2; w > 0; w /= 2) {
+		if (threadIdx.x < w) {
+			for (int c = 0; c < 3; c++) {
+				sh[c][threadIdx.x] = fminf(sh[c][threadIdx.x], sh[c][threadIdx.x + w]);
+				sh[3 + c][threadIdx.x] = fmaxf(sh[3 + c][threadIdx.x], sh[3 + c][threadIdx.x + w]);
+			}
+		}
+		__syncthreads();
+	}
+	if (threadIdx.x < 6) {
+		out[6 * blockIdx.x + threadIdx.x] = sh[threadIdx.x][0];
+	}
+}
+
+// k_box merges the partials into the bounding cube (one thread).
+__global__ void k_box(int parts, const float *in, fc_box *box) {
+	float v[6] = {INFINITY, INFINITY, INFINITY, -INFINITY, -INFINITY, -INFINITY};
+	for (int b = 0; b < parts; b++) {
+		for (int c = 0; c < 3; c++) {
+			v[c] = fminf(v[c], in[6 * b + c]);
+			v[3 + c] = fmaxf(v[3 + c], in[6 * b + 3 + c]);
+		}
+	}
+	*box = fc_make_box(c_p.dims, v, v + 3);
+}
+
+__global__ void k_keys(int n, fc_soa pos, const fc_box *box, uint64_t *key, int *idx) {
+	int i = blockIdx.x * blockDim.x + threadIdx.x;
+	if (i < n) {
+		key[i] = fc_morton(c_p.dims, *box, pos.x[i], pos.y[i], pos.z ? pos.z[i] : 0.0f);
+		idx[i] = i;
+	}
+}
+
+__global__ void k_gather(int n, fc_soa pos, const int *perm, float4 *body) {
+	int s = blockIdx.x * blockDim.x + threadIdx.x;
+	if (s < n) {
+		int i = perm[s];
+		body[s] = make_float4(pos.x[i], pos.y[i], pos.z ? pos.z[i] : 0.0f, 0.0f);
+	}
+}
+
+__global__ void k_build(fc_tree t, const fc_box *box) {
+	int i = blockIdx.x * blockDim.x + threadIdx.x;
+	if (i < t.n - 1) {
+		fc_build_node(t, c_p.dims, box->side, c_p.theta, i);
+	}
+}
+
+__global__ void k_bottom_up(fc_tree t) {
+	int s = blockIdx.x * blockDim.x + threadIdx.x;
+	if (s < t.n) {
+		fc_bottom_up(t, s);
+	}
+}
+
+// k_walk computes the tree repulsion of sorted node s, threads in Morton
+// order so a warp walks nearby cells.
+__global__ void k_walk(fc_tree t, const int *perm, fc_soa rep) {
+	int s = blockIdx.x * blockDim.x + threadIdx.x;
+	if (s < t.n) {
+		float fx, fy, fz;
+		fc_walk(t, c_p.dims, c_p.softening * c_p.softening, s, fx, fy, fz);
+		int i = perm[s];
+		rep.x[i] = fx;
+		rep.y[i] = fy;
+		if (rep.z) {
+			rep.z[i] = fz;
+		}
+	}
+}
+
+// k_exact is the all-pairs repulsion (Theta == 0), tiled through shared
+// memory.
+__global__ void k_exact(int n, fc_soa pos, fc_soa rep) {
+	__shared__ float4 tile[FC_BLOCK];
+	const int i = blockIdx.x * blockDim.x + threadIdx.x;
+	const float eps2 = c_p.softening * c_p.softening;
+	const int dims = c_p.dims;
+	float xi = 0.0f, yi = 0.0f, zi = 0.0f;
+	if (i < n) {
+		xi = pos.x[i];
+		yi = pos.y[i];
+		zi = pos.z ? pos.z[i] : 0.0f;
+	}
+	float fx = 0.0f, fy = 0.0f, fz = 0.0f;
+	for (int base = 0; base < n; base += blockDim.x) {
+		int j = base + threadIdx.x;
+		tile[threadIdx.x] = j < n ? make_float4(pos.x[j], pos.y[j], pos.z ? pos.z[j] : 0.0f, 0.0f)
+		                          : make_float4(0.0f, 0.0f, 0.0f, 0.0f);
+		__syncthreads();
+		int m = min((int)blockDim.x, n - base);
+		for (int k = 0; k < m; k++) {
+			float4 b = tile[k];
+			fc_repel(dims, eps2, xi - b.x, yi - b.y, zi - b.z, 1.0f, fx, fy, fz);
+		}
+		__syncthreads();
+	}
+	if (i < n) {
+		rep.x[i] = fx;
+		rep.y[i] = fy;
+		if (rep.z) {
+			rep.z[i] = fz;
+		}
+	}
+}
+
+// k_integrate advances every node; with ke != NULL it adds the kinetic
+// energy, summed per block in double.
+__global__ void k_integrate(fc_graph g, fc_soa pos, fc_soa out, fc_soa vel, fc_soa rep,
+                            float alpha, double *ke) {
+	__shared__ double sh[FC_BLOCK];
+	int i = blockIdx.x * blockDim.x + threadIdx.x;
+	double e = 0.0;
+	if (i < g.n) {
+		e = fc_integrate(c_p, g, i, pos, out, vel, rep, alpha);
+	}
+	if (ke == NULL) {
+		return;
+	}
+	sh[threadIdx.x] = e;
+	__syncthreads();
+	for (int w = blockDim.x / 2; w > 0; w /= 2) {
+		if (threadIdx.x < w) {
+			sh[threadIdx.x] += sh[threadIdx.x + w];
+		}
+		__syncthreads();
+	}
+	if (threadIdx.x == 0) {
+		atomicAdd(ke, sh[0]);
+	}
+}
+
+__global__ void k_pins(fc_graph g, fc_soa pos, fc_soa vel) {
+	int i = blockIdx.x * blockDim.x + threadIdx.x;
+	if (i < g.n) {
+		fc_pin(c_p.dims, g, i, pos, vel);
+	}
+}
+
+cudaError_t fc_copy_params(const fc_params *p, cudaStream_t s) {
+	return cudaMemcpyToSymbolAsync(c_p, p, sizeof(*p), 0, cudaMemcpyHostToDevice, s);
+}
+
+cudaError_t fc_sort_bytes(int n, size_t *bytes) {
+	cub::DoubleBuffer<uint64_t> keys(NULL, NULL);
+	cub::DoubleBuffer<int> vals(NULL, NULL);
+	*bytes = 0;
+	return cub::DeviceRadixSort::SortPairs(NULL, *bytes, keys, vals, n, 0, 3 * FC_KEY_BITS);
+}
+
+// FC_LAUNCHED checks the launch just queued.
+#define FC_LAUNCHED(name)                                   \
+	do {                                                    \
+		cudaError_t e_ = cudaGetLastError();                \
+		if (e_ != cudaSuccess) {                            \
+			*what = name;                                   \
+			return e_;                                      \
+		}                                                   \
+	} while (0)
+
+// fc_tree_forces builds the tree over positions pos and writes the
+// repulsion of every node into rep.
+static cudaError_t fc_tree_forces(fc_dev *d, fc_soa pos, fc_soa rep, cudaStream_t s, const char **what) {
+	const int n = d->n;
+	k_bounds<<<FC_BOUNDS_BLOCKS, FC_BLOCK, 0, s>>>(n, pos, d->bounds);
+	FC_LAUNCHED("k_bounds");
+	k_box<<<1, 1, 0, s>>>(FC_BOUNDS_BLOCKS, d->bounds, d->box);
+	FC_LAUNCHED("k_box");
+	k_keys<<<fc_blocks(n), FC_BLOCK, 0, s>>>(n, pos, d->box, d->key[0], d->idx[0]);
+	FC_LAUNCHED("k_keys");
+	cub::DoubleBuffer<uint64_t> keys(d->key[0], d->key[1]);
+	cub::DoubleBuffer<int> vals(d->idx[0], d->idx[1]);
+	size_t bytes = d->sort_tmp_bytes;
+	cudaError_t e = cub::DeviceRadixSort::SortPairs(d->sort_tmp, bytes, keys, vals, n, 0,
+	                                                d->dims * FC_KEY_BITS, s);
+	if (e != cudaSuccess) {
+		*what = "cub::DeviceRadixSort::SortPairs";
+		return e;
+	}
+	FC_LAUNCHED("cub::DeviceRadixSort::SortPairs");
+	const int *perm = vals.Current();
+	k_gather<<<fc_blocks(n), FC_BLOCK, 0, s>>>(n, pos, perm, d->body);
+	FC_LAUNCHED("k_gather");
+	fc_tree t = fc_tree_of(d, keys.Current());
+	if (n > 1) {
+		k_build<<<fc_blocks(n - 1), FC_BLOCK, 0, s>>>(t, d->box);
+		FC_LAUNCHED("k_build");
+		e = cudaMemsetAsync(d->arrived, 0, sizeof(int) * (size_t)(n - 1), s);
+		if (e != cudaSuccess) {
+			*what = "cudaMemsetAsync(arrived)";
+			return e;
+		}
+		k_bottom_up<<<fc_blocks(n), FC_BLOCK, 0, s>>>(t);
+		FC_LAUNCHED("k_bottom_up");
+	}
+	k_walk<<<fc_blocks(n), FC_BLOCK, 0, s>>>(t, perm, rep);
+	FC_LAUNCHED("k_walk");
+	return cudaSuccess;
+}
+
+cudaError_t fc_tick(fc_dev *d, float alpha, bool want_ke, cudaStream_t s, const char **what) {
+	const int n = d->n;
+	if (want_ke) {
+		cudaError_t e = cudaMemsetAsync(d->ke, 0, sizeof(double), s);
+		if (e != cudaSuccess) {
+			*what = "cudaMemsetAsync(ke)";
+			return e;
+		}
+	}
+	if (n == 0) {
+		return cudaSuccess;
+	}
+	fc_soa pos = fc_split(d->pos[d->cur], n, d->dims);
+	fc_soa out = fc_split(d->pos[d->cur ^ 1], n, d->dims);
+	fc_soa vel = fc_split(d->vel, n, d->dims);
+	fc_soa rep = fc_split(d->rep, n, d->dims);
+	if (d->p.theta > 0.0f) {
+		cudaError_t e = fc_tree_forces(d, pos, rep, s, what);
+		if (e != cudaSuccess) {
+			return e;
+		}
+	} else {
+		k_exact<<<fc_blocks(n), FC_BLOCK, 0, s>>>(n, pos, rep);
+		FC_LAUNCHED("k_exact");
+	}
+	k_integrate<<<fc_blocks(n), FC_BLOCK, 0, s>>>(fc_graph_of(d), pos, out, vel, rep, alpha,
+	                                              want_ke ? d->ke : NULL);
+	FC_LAUNCHED("k_integrate");
+	d->cur ^= 1;
+	return cudaSuccess;
+}
+
+cudaError_t fc_apply_pins(fc_dev *d, cudaStream_t s) {
+	if (d->n == 0 || d->npins == 0) {
+		return cudaSuccess;
+	}
+	fc_soa pos = fc_split(d->pos[d->cur], d->n, d->dims);
+	fc_soa vel = fc_split(d->vel, d->n, d->dims);
+	k_pins<<<fc_blocks(d->n), FC_BLOCK, 0, s>>>(fc_graph_of(d), pos, vel);
+	return cudaGetLastError();
+}

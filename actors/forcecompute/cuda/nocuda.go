@@ -1,0 +1,22 @@
+//go:build !cuda
+
+package cuda
+
+import (
+	"errors"
+
+	"github.com/protoack/protoack/actors/forcecompute/kernel"
+)
+
+const notCompiled = "CUDA not compiled in (build with -tags cuda)"
+
+// Available reports whether a CUDA device can be used, and if not, why.
+// In this build it never can.
+func Available() (ok bool, reason string) {
+	return false, notCompiled
+}
+
+// New fails in this build: CUDA is not compiled in.
+func New(p kernel.Params) (kernel.Kernel, error) {
+	return nil, errors.New("cuda: " + notCompiled)
+}

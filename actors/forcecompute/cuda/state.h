@@ -1,0 +1,47 @@
+// Device state of one context and the launchers of kernels.cu.
+#ifndef FC_STATE_H
+#define FC_STATE_H
+
+#include <cuda_runtime.h>
+#include <stddef.h>
+
+#include "tree.cuh"
+
+// fc_dev holds every device allocation of a context. Positions are double
+// buffered: a tick reads pos[cur] and writes pos[cur ^ 1].
+struct fc_dev {
+	int n, dims, nnz, npins, ncon;
+	float *pos[2];
+	int cur;
+	float *vel, *rep;
+	int *row_ptr, *col;
+	float *weight;
+	int *pin_of;
+	float *pin_pos;
+	int *con_row, *con_col;
+	float *con_len, *con_k;
+	uint64_t *key[2];
+	int *idx[2];
+	float4 *body;
+	int *left, *right, *parent, *leaf_parent, *arrived;
+	float *open2;
+	float4 *com;
+	void *sort_tmp;
+	size_t sort_tmp_bytes;
+	float *bounds; // per-block min/max partials
+	fc_box *box;
+	double *ke;
+	fc_params p; // host copy of what is in constant memory
+};
+
+// fc_copy_params copies p into constant memory on stream s.
+cudaError_t fc_copy_params(const fc_params *p, cudaStream_t s);
+// fc_sort_bytes is the scratch size the key sort needs for n nodes.
+cudaError_t fc_sort_bytes(int n, size_t *bytes);
+// fc_tick queues one tick on s; with want_ke it leaves the kinetic energy
+// in d->ke. On failure *what names the launch that failed.
+cudaError_t fc_tick(fc_dev *d, float alpha, bool want_ke, cudaStream_t s, const char **what);
+// fc_apply_pins queues moving pinned nodes to their pins.
+cudaError_t fc_apply_pins(fc_dev *d, cudaStream_t s);
+
+#endif
