@@ -126,3 +126,37 @@ func heapInUse() uint64 {
 	runtime.ReadMemStats(&m)
 	return m.HeapAlloc
 }
+
+// BenchmarkDeadlineLateness tracks 1000 messages per round on the real
+// clock, never acknowledges them, and reports how late their re-sends
+// fire against the schedule (timeout 10 ms, then a 1 ms backoff).
+func BenchmarkDeadlineLateness(b *testing.B) {
+	const n = 1000
+	p := messaging.Policy{Timeout: 10 * time.Millisecond, MaxRetries: 1,
+		Backoff: messaging.Backoff{Base: time.Millisecond, Multiplier: 2, Max: time.Second}}
+	var worst, sum time.Duration
+	var count int
+	for b.Loop() {
+		tr, err := messaging.NewTracker(messaging.WithPolicy("p", p))
+		if err != nil {
+			b.Fatal(err)
+		}
+		late := make(chan time.Duration, n)
+		for i := 0; i < n; i++ {
+			due := time.Now().Add(11 * time.Millisecond)
+			if _, err := tr.Track(messaging.Message{Kind: "p", Resend: func(messaging.ID, int) error {
+				late <- time.Since(due)
+				return nil
+			}}); err != nil {
+				b.Fatal(err)
+			}
+		}
+		for i := 0; i < n; i++ {
+			d := <-late
+			worst, sum, count = max(worst, d), sum+d, count+1
+		}
+		tr.Close()
+	}
+	b.ReportMetric(float64(worst)/1e6, "worst-late-ms")
+	b.ReportMetric(float64(sum)/float64(count)/1e6, "avg-late-ms")
+}
