@@ -43,7 +43,7 @@ func (d *Delivery) receive(ctx actor.ReceiverContext, env *actor.MessageEnvelope
 	v, e, status, reason := d.window.begin(id, attempt, route, time.Now())
 	switch v {
 	case reack:
-		d.sendAck(route, messaging.Ack{ID: id, Status: status, Reason: reason, Attempt: e.attempt, Time: time.Now()})
+		d.sendAck(route, messaging.Ack{ID: id, Status: status, Reason: reason, Attempt: attempt, Time: time.Now()})
 		return
 	case inProgress:
 		d.sendAck(route, messaging.Retrying(id, "in progress").WithAttempt(attempt))

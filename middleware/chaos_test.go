@@ -1,0 +1,206 @@
+package middleware
+
+import (
+	crand "crypto/rand"
+	"encoding/binary"
+	"flag"
+	"math"
+	"os"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/asynkron/protoactor-go/actor"
+	"github.com/protoack/protoack/messaging"
+	"github.com/protoack/protoack/middleware/internal/testpb"
+)
+
+var chaosSeed = flag.Uint64("chaos.seed", 0, "seed for TestChaos (0: random; or set PROTOACK_CHAOS_SEED)")
+
+// seedFor returns the chaos seed: the flag, else the environment, else random.
+func seedFor(t *testing.T) uint64 {
+	if *chaosSeed != 0 {
+		return *chaosSeed
+	}
+	if s := os.Getenv("PROTOACK_CHAOS_SEED"); s != "" {
+		v, err := strconv.ParseUint(s, 10, 64)
+		if err != nil {
+			t.Fatalf("PROTOACK_CHAOS_SEED: %v", err)
+		}
+		return v
+	}
+	var b [8]byte
+	_, _ = crand.Read(b[:])
+	return binary.LittleEndian.Uint64(b[:]) | 1
+}
+
+// mix is splitmix64's finaliser.
+func mix(x uint64) uint64 {
+	x += 0x9e3779b97f4a7c15
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
+	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
+	return x ^ (x >> 31)
+}
+
+func unit(x uint64) float64 { return float64(x>>11) / (1 << 53) }
+
+// lossy is a link that drops, duplicates, delays and so reorders sends.
+// Each decision is a pure function of the seed, the path, the message's
+// sequence number, the attempt and the copy, so a seed reproduces the
+// same losses; goroutine interleaving is still the scheduler's.
+type lossy struct {
+	seed     uint64
+	ack      bool
+	drop     float64
+	dup      float64
+	delay    float64
+	maxDelay time.Duration
+	seqOf    *sync.Map // ID -> message sequence number, shared by both paths
+	wg       sync.WaitGroup
+
+	dropped, duplicated, delayed atomic.Int64
+}
+
+func (l *lossy) carry(p packet, send func()) {
+	var seq uint64
+	if w, ok := p.Msg.(*testpb.Work); ok {
+		seq = uint64(w.Seq)
+		l.seqOf.Store(p.ID, seq)
+	} else if v, ok := l.seqOf.Load(p.ID); ok {
+		seq = v.(uint64)
+	}
+	path := uint64(1)
+	if l.ack {
+		path = 2
+	}
+	h := mix(l.seed ^ mix(seq) ^ mix(uint64(p.Attempt)<<8|path))
+	if unit(h) < l.drop {
+		l.dropped.Add(1)
+		return
+	}
+	copies := 1
+	if unit(mix(h+1)) < l.dup {
+		copies = 2
+		l.duplicated.Add(1)
+	}
+	for i := range copies {
+		hi := mix(h + 2 + uint64(i))
+		if unit(hi) >= l.delay {
+			send()
+			continue
+		}
+		l.delayed.Add(1)
+		l.wg.Add(1)
+		time.AfterFunc(time.Duration(unit(mix(hi))*float64(l.maxDelay)), func() {
+			defer l.wg.Done()
+			send()
+		})
+	}
+}
+
+// TestChaosLossyDelivery sends 100k tracked messages (10k with -short)
+// through lossy layers on both the message and the ack path: 10-40% loss,
+// duplicates, delays and reordering, drawn from a logged seed (rerun with
+// -chaos.seed=N or PROTOACK_CHAOS_SEED=N). Every message must end exactly
+// once: Success and processed exactly once, or Exhausted and processed at
+// most once. The counts must reconcile with nothing silently lost.
+func TestChaosLossyDelivery(t *testing.T) {
+	n := 100_000
+	if testing.Short() {
+		n = 10_000
+	}
+	const inFlight = 2000
+	seed := seedFor(t)
+	rates := mix(seed)
+	dropMsg := 0.10 + 0.30*unit(rates)
+	dropAck := 0.10 + 0.30*unit(mix(rates))
+	t.Logf("chaos seed %d (rerun: -chaos.seed=%d): drop messages %.0f%%, acks %.0f%%", seed, seed, 100*dropMsg, 100*dropAck)
+
+	seqOf := &sync.Map{}
+	msgs := &lossy{seed: seed, drop: dropMsg, dup: 0.05, delay: 0.10, maxDelay: 20 * time.Millisecond, seqOf: seqOf}
+	acks := &lossy{seed: seed, ack: true, drop: dropAck, dup: 0.05, delay: 0.10, maxDelay: 20 * time.Millisecond, seqOf: seqOf}
+
+	sys := newSystem(t)
+	processed := make([]atomic.Int32, n)
+	slots := make(chan struct{}, inFlight)
+	var mu sync.Mutex
+	results := make(map[messaging.Result]int)
+	seqResult := make([]messaging.Result, n)
+	ended := make(chan struct{})
+	var endedN atomic.Int64
+	onOutcome := func(o messaging.Outcome) {
+		seq := o.Data.(*pending).msg.(*testpb.Work).Seq
+		mu.Lock()
+		results[o.Result]++
+		if seqResult[seq] != 0 {
+			t.Errorf("message %d ended twice: %v, then %v", seq, seqResult[seq], o.Result)
+		}
+		seqResult[seq] = o.Result
+		mu.Unlock()
+		<-slots
+		if endedN.Add(1) == int64(n) {
+			close(ended)
+		}
+	}
+	pol := messaging.Policy{
+		Timeout:    200 * time.Millisecond,
+		MaxRetries: 8,
+		Backoff:    messaging.Backoff{Base: 10 * time.Millisecond, Multiplier: 2, Max: 80 * time.Millisecond, Jitter: true},
+	}
+	d := mustNew(t, sys, Track[*testpb.Work](kindWork), WithOutcome(onOutcome), withLinks(msgs, acks),
+		WithTrackerOptions(messaging.WithPolicy(kindWork, pol), messaging.WithSeed(seed)))
+	recv := spawn(t, sys, actor.PropsFromFunc(func(ctx actor.Context) {
+		if w, ok := ctx.Message().(*testpb.Work); ok {
+			processed[w.Seq].Add(1)
+		}
+	}, d.PropsOption()))
+
+	start := time.Now()
+	root := d.RootContext()
+	for i := range n {
+		slots <- struct{}{}
+		root.Send(recv, &testpb.Work{Seq: int64(i)})
+	}
+	select {
+	case <-ended:
+	case <-time.After(5 * time.Minute):
+		t.Fatalf("%d of %d outcomes", endedN.Load(), n)
+	}
+	elapsed := time.Since(start)
+	msgs.wg.Wait()
+	acks.wg.Wait()
+
+	mu.Lock()
+	defer mu.Unlock()
+	lost, twice := 0, 0
+	for seq := range n {
+		p := processed[seq].Load()
+		switch {
+		case p > 1:
+			twice++
+		case seqResult[seq] == messaging.ResultSuccess && p != 1:
+			lost++
+		case seqResult[seq] != messaging.ResultSuccess && seqResult[seq] != messaging.ResultExhausted:
+			t.Errorf("message %d ended %v", seq, seqResult[seq])
+		}
+	}
+	succ, exh := results[messaging.ResultSuccess], results[messaging.ResultExhausted]
+	t.Logf("%d messages in %v: %d Success, %d Exhausted; link dropped %d/%d, duplicated %d/%d, delayed %d/%d (messages/acks)",
+		n, elapsed.Round(time.Millisecond), succ, exh,
+		msgs.dropped.Load(), acks.dropped.Load(), msgs.duplicated.Load(), acks.duplicated.Load(), msgs.delayed.Load(), acks.delayed.Load())
+	t.Logf("tracker summary:\n%v", d.Tracker().Summary())
+	if twice > 0 || lost > 0 {
+		t.Errorf("%d messages processed more than once, %d acked Success but not processed", twice, lost)
+	}
+	if succ+exh != n {
+		t.Errorf("outcomes: %d Success + %d Exhausted != %d sent (%v)", succ, exh, n, results)
+	}
+	if p := d.Tracker().Pending(); p != 0 {
+		t.Errorf("%d still pending", p)
+	}
+	if maxExh := int(math.Ceil(float64(n) * 0.05)); exh > maxExh {
+		t.Errorf("%d exhausted, more than expected (%d) for these loss rates", exh, maxExh)
+	}
+}
