@@ -3,7 +3,7 @@ GO        ?= go
 PKGS      ?= ./...
 BENCHTIME ?= 1s
 
-.PHONY: all build test vet lint bench run proto tools cuda gpu-check clean
+.PHONY: all build test vet lint bench run proto tools cuda test-cuda gpu-check clean
 
 all: build
 
@@ -13,9 +13,12 @@ build:
 vet:
 	$(GO) vet $(PKGS)
 
-# test: vet, then every test under the race detector.
+# test: vet, then every test under the race detector; with nvcc present,
+# also the CUDA build (test-cuda).
 test: vet
 	$(GO) test -race -count=1 -timeout 30m $(PKGS)
+	@if command -v $(NVCC) >/dev/null 2>&1; then $(MAKE) --no-print-directory test-cuda; \
+	else echo "nvcc not found: the CUDA build was NOT tested (see README, CUDA)"; fi
 
 lint: vet
 	@out=$$(gofmt -l $$(git ls-files '*.go' | grep -v '\.pb\.go$$')); \
@@ -40,3 +43,43 @@ proto: tools
 
 clean:
 	$(GO) clean -testcache
+	rm -rf $(CUDA_OUT) bin/gpu-check
+
+# CUDA: nvcc builds the kernel into a static library that cgo links (tag
+# cuda) together with libcudart_static.a, so binaries need only libc.
+NVCC      ?= nvcc
+CUDA_DIR  := actors/forcecompute/cuda
+CUDA_OUT  := build/cuda
+CUDA_LIB  := $(CUDA_OUT)/libforcecompute_cuda.a
+CUDA_OBJ  := $(patsubst $(CUDA_DIR)/%.cu,$(CUDA_OUT)/%.o,$(wildcard $(CUDA_DIR)/*.cu))
+CUDA_DEPS := $(wildcard $(CUDA_DIR)/*.h $(CUDA_DIR)/*.cuh)
+CUDA_ARCH := -gencode arch=compute_80,code=sm_80 -gencode arch=compute_90,code=sm_90 \
+             -gencode arch=compute_90,code=compute_90
+NVCCFLAGS ?= -O3 -std=c++17 -Xcompiler -fPIC,-Wall
+CUDA_PKGS := ./actors/forcecompute ./actors/forcecompute/cuda/...
+# Go does not hash C libraries into its build cache; naming the library's
+# checksum in -ldflags relinks whenever it changes.
+CUDA_GOFLAGS = -tags cuda -ldflags=-X=github.com/protoack/protoack/actors/forcecompute/cuda.libSum=$$(sha256sum $(CUDA_LIB) | cut -c1-16)
+
+$(CUDA_OUT)/%.o: $(CUDA_DIR)/%.cu $(CUDA_DEPS)
+	@mkdir -p $(CUDA_OUT)
+	$(NVCC) $(NVCCFLAGS) $(CUDA_ARCH) -c $< -o $@
+
+$(CUDA_LIB): $(CUDA_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+cuda: $(CUDA_LIB)
+
+# test-cuda: the forcecompute packages built with -tags cuda. Without a GPU
+# the tests check the fallback and CUDA's error text, and the host emulation
+# of the device algorithm against the CPU kernel.
+test-cuda: cuda
+	$(GO) vet -tags cuda $(CUDA_PKGS)
+	$(GO) test -race -count=1 -timeout 30m $(CUDA_GOFLAGS) $(CUDA_PKGS)
+
+# gpu-check: one self-contained binary to copy to a GPU machine and run.
+gpu-check: cuda
+	@mkdir -p bin
+	CGO_ENABLED=1 $(GO) build $(CUDA_GOFLAGS) -trimpath -o bin/gpu-check ./$(CUDA_DIR)/internal/gpucheck
+	@ls -l bin/gpu-check
