@@ -31,7 +31,8 @@ func (k *Kernel) buildTree() {
 	t.sortKeys()
 	k.parallel(phaseGather)
 	t.nodes = t.nodes[:0]
-	t.build(0, int32(k.n))
+	t.groups = t.groups[:0]
+	t.build(0, int32(k.n), false)
 }
 
 // boundsPart records worker w's bounding box as min x,y,z then max x,y,z.
@@ -99,6 +100,14 @@ func (k *Kernel) gatherPart(w int) {
 	if t.sz != nil {
 		for s := lo; s < hi; s++ {
 			t.sz[s] = k.pos[2*n+int(t.perm[s])]
+		}
+	}
+	pk := k.packed[4*lo : 4*hi]
+	for i := lo; i < hi; i++ {
+		p := pk[4*(i-lo) : 4*(i-lo)+4 : 4*(i-lo)+4]
+		p[0], p[1] = k.pos[i], k.pos[n+i]
+		if t.sz != nil {
+			p[2] = k.pos[2*n+i]
 		}
 	}
 }

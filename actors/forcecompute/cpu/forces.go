@@ -1,27 +1,30 @@
 package cpu
 
-// forcesTree computes the total force of every node, taking chunks of the
-// Morton order so a worker's consecutive walks touch the same cells. Each
-// node's force depends only on positions, so the result is the same
-// whichever worker computes it.
-func (k *Kernel) forcesTree() {
-	n := k.n
+// forcesTree computes the total force of every node, one walk group at a
+// time: the group's interaction list is gathered once and summed for each
+// of its nodes. Each node's force depends only on positions, so the result
+// is the same whichever worker computes it.
+func (k *Kernel) forcesTree(w int) {
 	t := &k.tree
+	eps2 := k.p.Softening * k.p.Softening
+	list := &k.lists[w]
 	for {
-		lo := int(k.cursor.Add(chunk)) - chunk
-		if lo >= n {
+		gi := int(k.cursor.Add(1)) - 1
+		if gi >= len(t.groups) {
 			return
 		}
-		hi := min(lo+chunk, n)
+		g := &t.nodes[t.groups[gi]]
 		if k.p.Dims == 2 {
-			for s := lo; s < hi; s++ {
-				fx, fy := k.walk2(t.sx[s], t.sy[s])
+			t.gather2(t.groups[gi], list)
+			for s := g.lo; s < g.hi; s++ {
+				fx, fy := sum2(list, t.sx[s], t.sy[s], eps2)
 				k.finish2(int(t.perm[s]), fx, fy)
 			}
 			continue
 		}
-		for s := lo; s < hi; s++ {
-			fx, fy, fz := k.walk3(t.sx[s], t.sy[s], t.sz[s])
+		t.gather3(t.groups[gi], list)
+		for s := g.lo; s < g.hi; s++ {
+			fx, fy, fz := sum3(list, t.sx[s], t.sy[s], t.sz[s], eps2)
 			k.finish3(int(t.perm[s]), fx, fy, fz)
 		}
 	}
@@ -78,9 +81,10 @@ func (k *Kernel) finish3(i int, rx, ry, rz float32) {
 	px, py, pz := xs[i], ys[i], zs[i]
 	var sx, sy, sz float32
 	rest := p.RestLength
+	pk := k.packed
 	for e := k.g.RowPtr[i]; e < k.g.RowPtr[i+1]; e++ {
-		j := k.g.Col[e]
-		dx, dy, dz := xs[j]-px, ys[j]-py, zs[j]-pz
+		q := pk[4*k.g.Col[e]:][:3]
+		dx, dy, dz := q[0]-px, q[1]-py, q[2]-pz
 		l := sqrt32(dx*dx + dy*dy + dz*dz)
 		if l > 0 {
 			f := k.g.Weight[e] * (l - rest) / l
@@ -103,9 +107,10 @@ func (k *Kernel) finish2(i int, rx, ry float32) {
 	px, py := xs[i], ys[i]
 	var sx, sy float32
 	rest := p.RestLength
+	pk := k.packed
 	for e := k.g.RowPtr[i]; e < k.g.RowPtr[i+1]; e++ {
-		j := k.g.Col[e]
-		dx, dy := xs[j]-px, ys[j]-py
+		q := pk[4*k.g.Col[e]:][:2]
+		dx, dy := q[0]-px, q[1]-py
 		l := sqrt32(dx*dx + dy*dy)
 		if l > 0 {
 			f := k.g.Weight[e] * (l - rest) / l

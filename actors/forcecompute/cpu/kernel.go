@@ -23,6 +23,9 @@ type Kernel struct {
 
 	pos, vel, frc []float32 // Dims*n each, structure of arrays
 
+	packed []float32 // x, y, z, 0 per node: one cache line fetch per spring end
+	lists  []ilist   // interaction list per worker
+
 	pinOf []int32 // per node: index into cons.Pins, or -1
 	cons  kernel.Constraints
 
@@ -57,6 +60,7 @@ func (k *Kernel) applyParams(p kernel.Params) {
 		k.stopPool()
 		k.workers = w
 		k.keParts = make([]float64, w)
+		k.lists = make([]ilist, w)
 		k.bounds = make([]float32, w*6)
 	}
 	k.p = p
@@ -114,6 +118,7 @@ func (k *Kernel) resize(n, keep int) {
 	k.pos, k.vel, k.frc = pos, vel, make([]float32, d*n)
 	k.n = n
 	k.pinOf = make([]int32, n)
+	k.packed = make([]float32, 4*n)
 	k.tree.alloc(n, d)
 }
 

@@ -56,7 +56,7 @@ func (k *Kernel) runPhase(ph phase, w int) {
 		k.gatherPart(w)
 	case phaseForces:
 		if k.p.Theta > 0 {
-			k.forcesTree()
+			k.forcesTree(w)
 		} else {
 			k.forcesExact()
 		}

@@ -5,6 +5,7 @@ import "math/bits"
 const (
 	levels   = 16 // tree depth cut-off: Morton keys use 16 bits per dimension
 	leafSize = 8  // a cell with at most this many nodes is a leaf
+
 )
 
 // node is one Barnes-Hut cell. Cells are stored in depth-first preorder, so
@@ -24,6 +25,7 @@ type tree struct {
 	keys, tmpK []uint64
 	perm, tmpP []int32 // perm[s] is the node at sorted position s
 	sx, sy, sz []float32
+	groups     []int32 // cells of at most groupMax nodes whose parent has more
 	hist       [8][256]int32
 	open2      [levels + 1]float32 // by level
 	dbits      uint                // bits per level: Dims
@@ -33,6 +35,7 @@ type tree struct {
 
 func (t *tree) alloc(n, dims int) {
 	t.nodes = make([]node, 0, 2*n+1)
+	t.groups = make([]int32, 0, n)
 	t.keys, t.tmpK = make([]uint64, n), make([]uint64, n)
 	t.perm, t.tmpP = make([]int32, n), make([]int32, n)
 	t.sx, t.sy = make([]float32, n), make([]float32, n)
@@ -114,11 +117,16 @@ func (t *tree) level(a, b uint64) int {
 }
 
 // build appends the subtree over sorted positions [lo, hi) and returns its
-// cell index. Cells with one child are skipped, so every inner cell has at
-// least two children and there are at most 2n cells.
-func (t *tree) build(lo, hi int32) int32 {
+// cell index, recording the walk groups below it unless grouped (an
+// ancestor is a group). Cells with one child are skipped, so every inner
+// cell has at least two children and there are at most 2n cells.
+func (t *tree) build(lo, hi int32, grouped bool) int32 {
 	idx := int32(len(t.nodes))
 	t.nodes = append(t.nodes, node{lo: lo, hi: hi})
+	if !grouped && hi-lo <= groupMax {
+		t.groups = append(t.groups, idx)
+		grouped = true
+	}
 	lv := t.level(t.keys[lo], t.keys[hi-1])
 	if hi-lo <= leafSize || lv == levels {
 		var sx, sy, sz float32
@@ -153,7 +161,7 @@ func (t *tree) build(lo, hi int32) int32 {
 				a = mid + 1
 			}
 		}
-		c := t.build(start, a)
+		c := t.build(start, a, grouped)
 		ch := &t.nodes[c]
 		mx += ch.cx * ch.mass
 		my += ch.cy * ch.mass
@@ -167,3 +175,5 @@ func (t *tree) build(lo, hi int32) int32 {
 	nd.next = int32(len(t.nodes))
 	return idx
 }
+
+var groupMax int32 = 256 // nodes walked together share one interaction list

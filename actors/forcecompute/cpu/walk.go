@@ -1,72 +1,72 @@
 package cpu
 
-// walk3 sums r/(|r|^2+Softening^2)^(3/2) over the tree for a point at
-// (px, py, pz), without the RepelK factor. It needs no stack: cells are in
+// gather3 builds the interaction list of group cell gi into *list. A cell
+// is accepted when its centre of mass is farther than side/Theta from the
+// group's bounding box (so from every node in the group); a leaf that is
+// not accepted contributes its nodes. It needs no stack: cells are in
 // preorder, so opening a cell moves to the next index and accepting it (or
-// summing a leaf) jumps to its next.
-func (k *Kernel) walk3(px, py, pz float32) (fx, fy, fz float32) {
-	t := &k.tree
+// listing a leaf) jumps to its next.
+func (t *tree) gather3(gi int32, l *ilist) {
+	g := &t.nodes[gi]
+	x0, y0, z0 := t.sx[g.lo], t.sy[g.lo], t.sz[g.lo]
+	x1, y1, z1 := x0, y0, z0
+	for s := g.lo + 1; s < g.hi; s++ {
+		x0, x1 = min(x0, t.sx[s]), max(x1, t.sx[s])
+		y0, y1 = min(y0, t.sy[s]), max(y1, t.sy[s])
+		z0, z1 = min(z0, t.sz[s]), max(z1, t.sz[s])
+	}
+	l.reset()
 	nodes := t.nodes
-	sx, sy, sz := t.sx, t.sy, t.sz
-	eps2 := k.p.Softening * k.p.Softening
 	for i := int32(0); int(i) < len(nodes); {
 		nd := &nodes[i]
-		dx, dy, dz := px-nd.cx, py-nd.cy, pz-nd.cz
-		d2 := dx*dx + dy*dy + dz*dz
-		if d2 > nd.open2 {
-			inv := 1 / sqrt32(d2+eps2)
-			f := nd.mass * inv * inv * inv
-			fx += dx * f
-			fy += dy * f
-			fz += dz * f
+		dx := max(x0-nd.cx, nd.cx-x1, 0)
+		dy := max(y0-nd.cy, nd.cy-y1, 0)
+		dz := max(z0-nd.cz, nd.cz-z1, 0)
+		if dx*dx+dy*dy+dz*dz > nd.open2 {
+			l.add(nd.cx, nd.cy, nd.cz, nd.mass)
 			i = nd.next
 			continue
 		}
 		if nd.next == i+1 {
 			for s := nd.lo; s < nd.hi; s++ {
-				dx, dy, dz := px-sx[s], py-sy[s], pz-sz[s]
-				inv := 1 / sqrt32(dx*dx+dy*dy+dz*dz+eps2)
-				f := inv * inv * inv
-				fx += dx * f
-				fy += dy * f
-				fz += dz * f
+				l.add(t.sx[s], t.sy[s], t.sz[s], 1)
 			}
 			i = nd.next
 			continue
 		}
 		i++
 	}
-	return fx, fy, fz
+	l.pad()
 }
 
-// walk2 is walk3 in 2D: the kernel is r/(|r|^2+Softening^2).
-func (k *Kernel) walk2(px, py float32) (fx, fy float32) {
-	t := &k.tree
+// gather2 is gather3 in 2D.
+func (t *tree) gather2(gi int32, l *ilist) {
+	g := &t.nodes[gi]
+	x0, y0 := t.sx[g.lo], t.sy[g.lo]
+	x1, y1 := x0, y0
+	for s := g.lo + 1; s < g.hi; s++ {
+		x0, x1 = min(x0, t.sx[s]), max(x1, t.sx[s])
+		y0, y1 = min(y0, t.sy[s]), max(y1, t.sy[s])
+	}
+	l.reset()
 	nodes := t.nodes
-	sx, sy := t.sx, t.sy
-	eps2 := k.p.Softening * k.p.Softening
 	for i := int32(0); int(i) < len(nodes); {
 		nd := &nodes[i]
-		dx, dy := px-nd.cx, py-nd.cy
-		d2 := dx*dx + dy*dy
-		if d2 > nd.open2 {
-			f := nd.mass / (d2 + eps2)
-			fx += dx * f
-			fy += dy * f
+		dx := max(x0-nd.cx, nd.cx-x1, 0)
+		dy := max(y0-nd.cy, nd.cy-y1, 0)
+		if dx*dx+dy*dy > nd.open2 {
+			l.add(nd.cx, nd.cy, 0, nd.mass)
 			i = nd.next
 			continue
 		}
 		if nd.next == i+1 {
 			for s := nd.lo; s < nd.hi; s++ {
-				dx, dy := px-sx[s], py-sy[s]
-				f := 1 / (dx*dx + dy*dy + eps2)
-				fx += dx * f
-				fy += dy * f
+				l.add(t.sx[s], t.sy[s], 0, 1)
 			}
 			i = nd.next
 			continue
 		}
 		i++
 	}
-	return fx, fy
+	l.pad()
 }
