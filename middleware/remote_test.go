@@ -1,0 +1,275 @@
+package middleware
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/asynkron/protoactor-go/actor"
+	"github.com/asynkron/protoactor-go/remote"
+	"github.com/protoack/protoack/messaging"
+	"github.com/protoack/protoack/middleware/internal/testpb"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+)
+
+// The receiving system of TestRemoteRestart runs in a child process (this
+// test binary, running TestRemoteNode): protoactor's remote.Start sets
+// grpc's global logger while other remotes' grpc goroutines read it, a
+// data race whenever two remotes share a process.
+const nodeEnv = "PROTOACK_REMOTE_NODE" // "port senderAddress"
+
+// freePort returns a TCP port on 127.0.0.1 that was free a moment ago.
+func freePort(t testing.TB) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+// startRemote starts an actor system with remote on 127.0.0.1:port. Its
+// dials block until connected: protoactor's endpoint writer dials a new
+// grpc.ClientConn on each connect attempt and drops the last one without
+// closing it, so every failed attempt would leak that conn's goroutines.
+func startRemote(port int) (*actor.ActorSystem, *remote.Remote) {
+	sys := actor.NewActorSystem(actor.WithDeadLetterThrottleInterval(time.Millisecond), actor.WithLoggerFactory(quietLogger))
+	r := remote.NewRemote(sys, remote.Configure("127.0.0.1", port, remote.WithDialOptions(
+		grpc.WithTransportCredentials(insecure.NewCredentials()), grpc.WithBlock())))
+	r.Start()
+	return sys, r
+}
+
+// TestRemoteNode is the child process of TestRemoteRestart; it is skipped
+// otherwise. It hosts "worker", printing "P <seq>" for each message it
+// processes. On "drain" from stdin it stops the worker, then sends a fence
+// request to the sender's "fence" actor over the same connection as its
+// acks, so that every ack it sent has reached the sender, then exits.
+func TestRemoteNode(t *testing.T) {
+	env := os.Getenv(nodeEnv)
+	if env == "" {
+		t.Skip("child process of TestRemoteRestart")
+	}
+	portText, senderAddr, _ := strings.Cut(env, " ")
+	port, err := strconv.Atoi(portText)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sys, r := startRemote(port)
+	d, err := New(sys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := bufio.NewWriter(os.Stdout)
+	lines := make(chan string, 1024)
+	flushed := make(chan struct{})
+	go func() {
+		for l := range lines {
+			out.WriteString(l)
+			if len(lines) == 0 {
+				out.Flush()
+			}
+		}
+		out.Flush()
+		close(flushed)
+	}()
+	pid, err := sys.Root.SpawnNamed(actor.PropsFromFunc(func(ctx actor.Context) {
+		if w, ok := ctx.Message().(*testpb.Work); ok {
+			lines <- fmt.Sprintf("P %d\n", w.Seq)
+		}
+	}, d.PropsOption()), "worker")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines <- "READY\n"
+	in := bufio.NewScanner(os.Stdin)
+	for in.Scan() && in.Text() != "drain" {
+	}
+	_, _ = sys.Root.StopFuture(pid).Result()
+	_, ferr := sys.Root.RequestFuture(actor.NewPID(senderAddr, "fence"), &testpb.Plain{}, 10*time.Second).Result()
+	lines <- fmt.Sprintf("DRAINED %v\n", ferr)
+	close(lines)
+	<-flushed
+	r.Shutdown(false)
+	os.Exit(0) // no goleak check here: the parent checks its own process
+}
+
+// child is one run of TestRemoteNode.
+type child struct {
+	cmd   *exec.Cmd
+	stdin io.WriteCloser
+	done  chan error
+}
+
+func startChild(t *testing.T, port int, senderAddr string, processed []atomic.Int32) *child {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestRemoteNode$", "-test.count=1")
+	cmd.Env = append(os.Environ(), nodeEnv+"="+strconv.Itoa(port)+" "+senderAddr)
+	cmd.Stderr = os.Stderr
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	c := &child{cmd: cmd, stdin: stdin, done: make(chan error, 1)}
+	ready := make(chan struct{})
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			line := sc.Text()
+			switch {
+			case line == "READY":
+				close(ready)
+			case strings.HasPrefix(line, "P "):
+				if seq, err := strconv.Atoi(line[2:]); err == nil && seq < len(processed) {
+					processed[seq].Add(1)
+				}
+			case strings.HasPrefix(line, "DRAINED "):
+				if line != "DRAINED <nil>" {
+					t.Errorf("child: %s", line)
+				}
+			}
+		}
+		c.done <- cmd.Wait()
+	}()
+	select {
+	case <-ready:
+	case err := <-c.done:
+		t.Fatalf("child exited before ready: %v", err)
+	case <-time.After(testDeadline):
+		t.Fatal("child not ready")
+	}
+	return c
+}
+
+// drain asks the child to stop processing, flush its acks and exit.
+func (c *child) drain(t *testing.T) {
+	t.Helper()
+	if _, err := io.WriteString(c.stdin, "drain\n"); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-c.done:
+		if err != nil {
+			t.Errorf("child: %v", err)
+		}
+	case <-time.After(testDeadline):
+		_ = c.cmd.Process.Kill()
+		t.Fatal("child did not exit")
+	}
+}
+
+// TestRemoteRestart: tracked messages from this actor system to an actor
+// on another (a child process; 127.0.0.1, different ports) are
+// acknowledged over protoactor remote. Mid-stream the receiving system is
+// stopped and a new one started on the same address; sends meanwhile
+// become dead letters, which are re-sent after backoff (DeadLetterRetry).
+// Every message ends processed exactly once, or reported.
+func TestRemoteRestart(t *testing.T) {
+	if os.Getenv(nodeEnv) != "" {
+		t.Skip("in the child process")
+	}
+	const n, inFlight = 300, 20
+	portA, portB := freePort(t), freePort(t)
+	sys, rem := startRemote(portA)
+	defer sys.Shutdown()
+	defer rem.Shutdown(true)
+	fence, err := sys.Root.SpawnNamed(actor.PropsFromFunc(func(ctx actor.Context) {
+		if _, ok := ctx.Message().(*testpb.Plain); ok {
+			ctx.Respond(&testpb.Plain{})
+		}
+	}), "fence")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop(t, sys, fence)
+
+	slots := make(chan struct{}, inFlight)
+	done := make(chan messaging.Outcome, n)
+	pol := messaging.Policy{
+		Timeout:    300 * time.Millisecond,
+		MaxRetries: 30,
+		Backoff:    messaging.Backoff{Base: 50 * time.Millisecond, Multiplier: 2, Max: 400 * time.Millisecond},
+	}
+	d, err := New(sys, Track[*testpb.Work](kindWork), WithDeadLetter(DeadLetterRetry),
+		WithTrackerOptions(messaging.WithPolicy(kindWork, pol)),
+		WithOutcome(func(o messaging.Outcome) { <-slots; done <- o }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+
+	processed := make([]atomic.Int32, n)
+	b := startChild(t, portB, sys.Address(), processed)
+	target := actor.NewPID("127.0.0.1:"+strconv.Itoa(portB), "worker")
+	sent := make(chan struct{})
+	go func() {
+		defer close(sent)
+		for i := range n {
+			slots <- struct{}{}
+			d.RootContext().Send(target, &testpb.Work{Seq: int64(i)})
+		}
+	}()
+
+	results := map[messaging.Result]int{}
+	wait := func(k int) {
+		for range k {
+			select {
+			case o := <-done:
+				results[o.Result]++
+			case <-time.After(testDeadline):
+				t.Fatalf("outcomes so far %v, of %d", results, n)
+			}
+		}
+	}
+	wait(n / 3)
+	b.drain(t) // stopped mid-stream: sends go on meanwhile
+	b = startChild(t, portB, sys.Address(), processed)
+	wait(n - n/3)
+	<-sent
+	b.drain(t)
+
+	twice, missing := 0, 0
+	for i := range n {
+		if processed[i].Load() > 1 {
+			twice++
+		}
+	}
+	if results[messaging.ResultSuccess] == n {
+		for i := range n {
+			if processed[i].Load() == 0 {
+				missing++
+			}
+		}
+	}
+	t.Logf("outcomes %v; sender summary:\n%v", results, d.Tracker().Summary())
+	if twice > 0 || missing > 0 {
+		t.Errorf("%d messages processed twice, %d acked but never processed", twice, missing)
+	}
+	total := 0
+	for _, c := range results {
+		total += c
+	}
+	if total != n {
+		t.Errorf("%d outcomes for %d messages", total, n)
+	}
+	if results[messaging.ResultSuccess] == 0 {
+		t.Error("no message was acknowledged over remote")
+	}
+}
