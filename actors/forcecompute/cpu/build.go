@@ -102,11 +102,17 @@ func (k *Kernel) gatherPart(w int) {
 			t.sz[s] = k.pos[2*n+int(t.perm[s])]
 		}
 	}
+}
+
+// packPart writes worker w's share of the interleaved positions springs read.
+func (k *Kernel) packPart(w int) {
+	n := k.n
+	lo, hi := k.span(w, n)
 	pk := k.packed[4*lo : 4*hi]
 	for i := lo; i < hi; i++ {
 		p := pk[4*(i-lo) : 4*(i-lo)+4 : 4*(i-lo)+4]
 		p[0], p[1] = k.pos[i], k.pos[n+i]
-		if t.sz != nil {
+		if k.p.Dims == 3 {
 			p[2] = k.pos[2*n+i]
 		}
 	}

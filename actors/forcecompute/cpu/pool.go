@@ -10,6 +10,7 @@ const (
 	phaseBounds phase = iota
 	phaseKeys
 	phaseGather
+	phasePack
 	phaseForces
 	phaseIntegrate
 )

@@ -34,6 +34,7 @@ func (k *Kernel) tick() {
 		if k.p.Theta > 0 {
 			k.buildTree()
 		}
+		k.parallel(phasePack)
 		k.cursor.Store(0)
 		k.parallel(phaseForces)
 		k.addDistanceForces()
@@ -54,6 +55,8 @@ func (k *Kernel) runPhase(ph phase, w int) {
 		k.keysPart(w)
 	case phaseGather:
 		k.gatherPart(w)
+	case phasePack:
+		k.packPart(w)
 	case phaseForces:
 		if k.p.Theta > 0 {
 			k.forcesTree(w)
