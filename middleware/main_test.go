@@ -3,6 +3,7 @@ package middleware
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"sync"
 	"testing"
 	"time"
@@ -146,3 +147,5 @@ func stop(t testing.TB, sys *actor.ActorSystem, pid *actor.PID) {
 		t.Fatal(fmt.Errorf("stop %v: %w", pid, err))
 	}
 }
+
+func typeOf[T any]() reflect.Type { return reflect.TypeFor[T]() }
