@@ -6,7 +6,7 @@ package cuda
 #cgo CFLAGS: -I${SRCDIR}
 #cgo LDFLAGS: -L${SRCDIR}/../../../build/cuda -L/usr/local/cuda/lib64
 #cgo LDFLAGS: -lforcecompute_cuda -lcudart_static
-#cgo LDFLAGS: -Wl,-Bstatic -lstdc++ -Wl,-Bdynamic -ldl -lrt -lpthread -lm
+#cgo LDFLAGS: -Wl,-Bstatic -lstdc++ -Wl,-Bdynamic -static-libgcc -ldl -lrt -lpthread -lm
 #include "forcecompute.h"
 */
 import "C"
@@ -17,8 +17,8 @@ import (
 	"github.com/protoack/protoack/actors/forcecompute/kernel"
 )
 
-// libSum is set by the Makefile to the library's checksum so that Go relinks
-// when it changes; it is reported by gpu-check.
+// libSum is set by the Makefile (-ldflags -X) to the library's checksum, so
+// that Go relinks binaries when the library changes.
 var libSum string
 
 // Error is a failed CUDA call: the cudaError_t code and its message, which

@@ -13,7 +13,7 @@ import "github.com/protoack/protoack/actors/forcecompute/kernel"
 // (fc_emulate), from tick index first, updating pos and vel in place, and
 // returns the kinetic energy after the last one. It needs no GPU; tests use
 // it to check the device math against the CPU kernel.
-func emulate(p kernel.Params, g kernel.Graph, c kernel.Constraints, pos, vel []float32, first, ticks int) float64 {
+func emulate(p kernel.Params, g kernel.Graph, c kernel.Constraints, pos, vel []float32, first, ticks int) (float64, error) {
 	w := g.Weight
 	if w == nil {
 		w = make([]float32, len(g.Col))
@@ -28,9 +28,10 @@ func emulate(p kernel.Params, g kernel.Graph, c kernel.Constraints, pos, vel []f
 	cp := cParams(p)
 	pk := pack(c, g.Nodes)
 	var ke C.double
+	var rc C.int
 	pk.with(func(cc *C.fc_constraints) {
-		C.fc_emulate(&cp, C.int(g.Nodes), fptr(pos), fptr(vel), iptr(g.RowPtr), iptr(g.Col), fptr(w),
+		rc = C.fc_emulate(&cp, C.int(g.Nodes), fptr(pos), fptr(vel), iptr(g.RowPtr), iptr(g.Col), fptr(w),
 			cc, fptr(alpha), C.int(ticks), &ke)
 	})
-	return float64(ke)
+	return float64(ke), codeError("fc_emulate", rc)
 }

@@ -49,15 +49,19 @@ func (e *emuKernel) SetConstraints(c kernel.Constraints) error {
 }
 
 func (e *emuKernel) Step(ticks int) error {
-	e.ke = emulate(e.p, e.g, e.c, e.pos, e.vel, e.ticks, ticks)
+	ke, err := emulate(e.p, e.g, e.c, e.pos, e.vel, e.ticks, ticks)
+	if err != nil {
+		return err
+	}
+	e.ke = ke
 	e.ticks += ticks
 	return nil
 }
 
 func (e *emuKernel) Positions(dst []float32) (int, error) { return copy(dst, e.pos), nil }
-func (e *emuKernel) KineticEnergy() float64              { return e.ke }
-func (e *emuKernel) Ticks() int                          { return e.ticks }
-func (e *emuKernel) Close() error                        { return nil }
+func (e *emuKernel) KineticEnergy() float64               { return e.ke }
+func (e *emuKernel) Ticks() int                           { return e.ticks }
+func (e *emuKernel) Close() error                         { return nil }
 
 func newCPU(t *testing.T, p kernel.Params) *cpu.Kernel {
 	t.Helper()

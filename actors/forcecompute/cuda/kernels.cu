@@ -1,5 +1,11 @@
 // Device kernels of one tick and their launchers. The per-node math lives in
 // physics.cuh and tree.cuh; this file maps it onto threads.
+// CUB includes <iostream>, whose static initialiser would link libstdc++'s
+// locale, iostream and random_device code (and so glibc 2.36's arc4random)
+// into every binary. CUB needs only the stream types of <ostream>, so
+// <iostream> itself is skipped by defining its include guard.
+#include <ostream>
+#define _GLIBCXX_IOSTREAM 1
 #include <cub/device/device_radix_sort.cuh>
 
 #include "state.h"

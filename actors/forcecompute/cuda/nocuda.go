@@ -20,3 +20,8 @@ func Available() (ok bool, reason string) {
 func New(p kernel.Params) (kernel.Kernel, error) {
 	return nil, errors.New("cuda: " + notCompiled)
 }
+
+// DeviceName fails in this build: CUDA is not compiled in.
+func DeviceName() (string, error) {
+	return "", errors.New("cuda: " + notCompiled)
+}

@@ -1,0 +1,82 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"text/tabwriter"
+	"time"
+
+	"github.com/protoack/protoack/actors/forcecompute/cpu"
+	"github.com/protoack/protoack/actors/forcecompute/cuda"
+	"github.com/protoack/protoack/actors/forcecompute/cuda/internal/compare"
+	"github.com/protoack/protoack/actors/forcecompute/kernel"
+)
+
+// goalMs are the per-tick goals on one H100, 3D.
+var goalMs = map[int]float64{100000: 1, 1000000: 5}
+
+// timeTicks times Step on each size (3D, defaults) after a warm-up, and the
+// positions copy; the table is informational, goals are not enforced.
+func timeTicks(w io.Writer, cfg config) error {
+	fmt.Fprintf(w, "\ntiming, 3D, defaults (ms per tick; CUDA over %d ticks)\n", cfg.ticks)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "nodes\tedges\tcuda ms/tick\tgoal\tpositions ms\tcpu ms/tick\tspeed-up\t")
+	for _, n := range cfg.sizes {
+		p := kernel.Defaults()
+		g := compare.Graph(n, 42)
+		gpu, err := cuda.New(p)
+		if err != nil {
+			return err
+		}
+		ms, posMs, err := timeKernel(gpu, g, 3, cfg.ticks, true)
+		gpu.Close()
+		if err != nil {
+			return err
+		}
+		goal := "-"
+		if gm, ok := goalMs[n]; ok {
+			goal = fmt.Sprintf("<= %g %s", gm, map[bool]string{true: "met", false: "missed"}[ms <= gm])
+		}
+		cpuMs, speedup := "-", "-"
+		if cfg.cpu {
+			c, err := cpu.New(p)
+			if err != nil {
+				return err
+			}
+			cm, _, err := timeKernel(c, g, 1, max(1, min(10, 2000000/n)), false)
+			c.Close()
+			if err != nil {
+				return err
+			}
+			cpuMs, speedup = fmt.Sprintf("%.1f", cm), fmt.Sprintf("%.0fx", cm/ms)
+		}
+		fmt.Fprintf(tw, "%d\t%d\t%.3f\t%s\t%.3f\t%s\t%s\t\n", n, g.RowPtr[n]/2, ms, goal, posMs, cpuMs, speedup)
+	}
+	return tw.Flush()
+}
+
+// timeKernel uploads g, runs warm ticks, then times ticks ticks and (with
+// positions) one Positions call. Step waits for the device, so wall time is
+// device time plus launch overhead.
+func timeKernel(k kernel.Kernel, g kernel.Graph, warm, ticks int, positions bool) (msPerTick, posMs float64, err error) {
+	if err := k.Upload(g); err != nil {
+		return 0, 0, err
+	}
+	if err := k.Step(warm); err != nil {
+		return 0, 0, err
+	}
+	start := time.Now()
+	if err := k.Step(ticks); err != nil {
+		return 0, 0, err
+	}
+	msPerTick = float64(time.Since(start).Microseconds()) / 1000 / float64(ticks)
+	if positions {
+		dst := make([]float32, 3*g.Nodes)
+		start = time.Now()
+		if _, err := k.Positions(dst); err != nil {
+			return 0, 0, err
+		}
+		posMs = float64(time.Since(start).Microseconds()) / 1000
+	}
+	return msPerTick, posMs, nil
+}
