@@ -95,7 +95,7 @@ func (d *Delivery) Close() error {
 // onOutcome forgets the message's route and tells the application.
 func (d *Delivery) onOutcome(o messaging.Outcome) {
 	if p, ok := o.Data.(*pending); ok {
-		d.routes.remove(p.seq)
+		d.routes.remove(p)
 	}
 	if d.cfg.onOutcome != nil {
 		d.cfg.onOutcome(o)

@@ -40,10 +40,11 @@ func (d *Delivery) receive(ctx actor.ReceiverContext, env *actor.MessageEnvelope
 	}
 	attempt := parseAttempt(env.GetHeader(HeaderAttempt))
 	route := env.Sender
-	v, e, status, reason := d.window.begin(id, attempt, route, time.Now())
+	now := time.Now()
+	v, e, status, reason := d.window.begin(id, attempt, route, now)
 	switch v {
 	case reack:
-		d.sendAck(route, messaging.Ack{ID: id, Status: status, Reason: reason, Attempt: attempt, Time: time.Now()})
+		d.sendAck(route, messaging.Ack{ID: id, Status: status, Reason: reason, Attempt: attempt, Time: now})
 		return
 	case inProgress:
 		d.sendAck(route, messaging.Retrying(id, "in progress").WithAttempt(attempt))
@@ -51,11 +52,11 @@ func (d *Delivery) receive(ctx actor.ReceiverContext, env *actor.MessageEnvelope
 	}
 	// The handler sees the envelope's own sender (HeaderReplyTo), not the
 	// ack route; the received envelope is shared, so it is not changed.
-	var replyTo *actor.PID
+	e.env.Header, e.env.Message = env.Header, env.Message
 	if s := env.GetHeader(HeaderReplyTo); s != "" {
-		replyTo = parsePID(s)
+		e.env.Sender = parsePID(s)
 	}
-	d.run(ctx, &actor.MessageEnvelope{Header: env.Header, Message: env.Message, Sender: replyTo}, e, next)
+	d.run(ctx, &e.env, e, next)
 }
 
 // run calls the handler and acks its outcome, also when it panics.
@@ -107,12 +108,8 @@ func (d *Delivery) Report(ctx interface {
 	if !ok {
 		return errors.New("middleware: Report: the message is not tracked")
 	}
-	s := d.window.shard(id)
-	s.mu.Lock()
-	e := s.m[id]
-	busy := e != nil && e.status == messaging.StatusUnknown
-	s.mu.Unlock()
-	if !busy {
+	e := d.window.find(id)
+	if e == nil || d.window.status(e) != messaging.StatusUnknown {
 		return fmt.Errorf("middleware: Report: message %v is not being processed", id)
 	}
 	switch status {

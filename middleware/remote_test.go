@@ -52,7 +52,8 @@ func startRemote(port int) (*actor.ActorSystem, *remote.Remote) {
 
 // TestRemoteNode is the child process of TestRemoteRestart; it is skipped
 // otherwise. It hosts "worker", printing "P <seq>" for each message it
-// processes. On "drain" from stdin it stops the worker, then sends a fence
+// processes, and "echo", which answers *testpb.Plain requests (a plain
+// round trip, for the benchmarks). On "drain" from stdin it stops the worker, then sends a fence
 // request to the sender's "fence" actor over the same connection as its
 // acks, so that every ack it sent has reached the sender, then exits.
 func TestRemoteNode(t *testing.T) {
@@ -91,6 +92,15 @@ func TestRemoteNode(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	echo, err := sys.Root.SpawnNamed(actor.PropsFromFunc(func(ctx actor.Context) {
+		if _, ok := ctx.Message().(*testpb.Plain); ok {
+			ctx.Respond(&testpb.Plain{})
+		}
+	}), "echo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sys.Root.Stop(echo)
 	lines <- "READY\n"
 	in := bufio.NewScanner(os.Stdin)
 	for in.Scan() && in.Text() != "drain" {
@@ -111,7 +121,7 @@ type child struct {
 	done  chan error
 }
 
-func startChild(t *testing.T, port int, senderAddr string, processed []atomic.Int32) *child {
+func startChild(t testing.TB, port int, senderAddr string, processed []atomic.Int32) *child {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestRemoteNode$", "-test.count=1")
 	cmd.Env = append(os.Environ(), nodeEnv+"="+strconv.Itoa(port)+" "+senderAddr)
@@ -159,7 +169,7 @@ func startChild(t *testing.T, port int, senderAddr string, processed []atomic.In
 }
 
 // drain asks the child to stop processing, flush its acks and exit.
-func (c *child) drain(t *testing.T) {
+func (c *child) drain(t testing.TB) {
 	t.Helper()
 	if _, err := io.WriteString(c.stdin, "drain\n"); err != nil {
 		t.Fatal(err)

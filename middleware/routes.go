@@ -1,55 +1,46 @@
 package middleware
 
 import (
-	"sync"
 	"sync/atomic"
 )
 
+// routeSlots is the size of the routes ring: how many of the most recent
+// messages can be matched to a DeadLetterResponse. An older message still
+// pending falls back to its timeout.
+const routeSlots = 1 << 16
+
 // routes maps the RequestId of a message's ack route to the message, so
 // that a DeadLetterResponse (which has no body to name the message) can
-// be matched. Entries live from send to outcome.
+// be matched. It is a lock-free ring indexed by sequence number; a slot
+// holds its message from send to outcome, or until a message 65536 sends
+// later takes the slot.
 type routes struct {
-	next   atomic.Uint32
-	shards [32]routeShard
+	next  atomic.Uint32
+	slots []atomic.Pointer[pending]
 }
 
-type routeShard struct {
-	mu sync.Mutex
-	m  map[uint32]*pending
-	_  [40]byte // keep locks on separate cache lines
-}
+func (r *routes) init() { r.slots = make([]atomic.Pointer[pending], routeSlots) }
 
-func (r *routes) init() {
-	for i := range r.shards {
-		r.shards[i].m = make(map[uint32]*pending)
-	}
-}
-
-// add stores p under a fresh non-zero sequence number, which it sets as
-// p.seq first.
+// add gives p a fresh non-zero sequence number (p.seq) and stores it.
 func (r *routes) add(p *pending) {
 	seq := r.next.Add(1)
 	for seq == 0 {
 		seq = r.next.Add(1)
 	}
 	p.seq = seq
-	s := &r.shards[seq%uint32(len(r.shards))]
-	s.mu.Lock()
-	s.m[seq] = p
-	s.mu.Unlock()
+	r.slots[seq%routeSlots].Store(p)
 }
 
+// get returns the message sent with seq, or nil.
 func (r *routes) get(seq uint32) *pending {
-	s := &r.shards[seq%uint32(len(r.shards))]
-	s.mu.Lock()
-	p := s.m[seq]
-	s.mu.Unlock()
+	p := r.slots[seq%routeSlots].Load()
+	if p == nil || p.seq != seq {
+		return nil
+	}
 	return p
 }
 
-func (r *routes) remove(seq uint32) {
-	s := &r.shards[seq%uint32(len(r.shards))]
-	s.mu.Lock()
-	delete(s.m, seq)
-	s.mu.Unlock()
+// remove clears p's slot, unless a later message took it.
+func (r *routes) remove(p *pending) {
+	r.slots[p.seq%routeSlots].CompareAndSwap(p, nil)
 }

@@ -31,7 +31,9 @@ type pending struct {
 	target *actor.PID
 	msg    any
 	header map[string]string // the caller's headers, without protoack's
-	route  *actor.PID        // ack route: Delivery's process, RequestId = seq
+	route  *actor.PID        // ack route: &routePID
+	// routePID names the Delivery's ack process, with RequestId = seq.
+	routePID actor.PID
 	self   *actor.PID        // the sending actor, for WithAcksToActor
 	seq    uint32
 }
@@ -59,10 +61,11 @@ func (d *Delivery) send(ctx actor.SenderContext, target *actor.PID, env *actor.M
 		p.header[HeaderReplyTo] = formatPID(env.Sender)
 	}
 	d.routes.add(p)
-	p.route = &actor.PID{Address: d.system.Address(), Id: d.routeID, RequestId: p.seq}
+	p.routePID.Address, p.routePID.Id, p.routePID.RequestId = d.system.Address(), d.routeID, p.seq
+	p.route = &p.routePID
 	if _, err := d.tracker.Track(messaging.Message{ID: p.id, Kind: kind, Resend: p.resend, Data: p}); err != nil {
 		// Not tracked (closed, or the pending cap): send as it came.
-		d.routes.remove(p.seq)
+		d.routes.remove(p)
 		d.cfg.log.Error("protoack: message sent untracked", "kind", kind, "target", target, "err", err)
 		next(ctx, target, env)
 		return

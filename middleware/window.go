@@ -9,20 +9,23 @@ import (
 )
 
 // window remembers the IDs the receiver has processed, with their
-// outcome, bounded by count and by age (evicted oldest first, on insert).
-// It is split into independently locked shards by ID.
+// outcome, bounded by count and by age. Each shard keeps two generations
+// of IDs: new IDs go into the current one; when it holds half the shard's
+// share of the count, or the previous one is older than the age bound, the
+// previous generation is dropped whole and the current one becomes the
+// previous. So at least count/2 and at most count IDs are remembered, none
+// older than twice the age, and nothing is deleted one by one (deletions
+// would leave the hash maps full of tombstones).
 type window struct {
-	shards   [16]windowShard
-	perShard int
-	maxAge   time.Duration
+	shards [16]windowShard
+	half   int // per shard and generation
+	maxAge time.Duration
 }
 
 type windowShard struct {
-	mu    sync.Mutex
-	m     map[messaging.ID]*entry
-	queue []*entry // insertion order; a ring from head
-	head  int
-	n     int
+	mu        sync.Mutex
+	cur, prev map[messaging.ID]*entry
+	curStart  time.Time
 }
 
 // entry is one ID's state. status is messaging.StatusUnknown while the
@@ -31,9 +34,10 @@ type entry struct {
 	id      messaging.ID
 	at      time.Time
 	attempt int
-	status  messaging.Status // guarded by the shard lock
-	reason  string           // guarded by the shard lock
-	route   *actor.PID       // where acks go
+	status  messaging.Status      // guarded by the shard lock
+	reason  string                // guarded by the shard lock
+	route   *actor.PID            // where acks go
+	env     actor.MessageEnvelope // what the handler gets (one allocation with the entry)
 
 	// Set by Report from the handler's goroutine, read after it returns.
 	reported messaging.Status
@@ -50,14 +54,27 @@ const (
 )
 
 func newWindow(count int, age time.Duration) *window {
-	w := &window{perShard: max(1, count/16), maxAge: age}
+	w := &window{half: max(1, count/(2*16)), maxAge: age}
 	for i := range w.shards {
-		w.shards[i].m = make(map[messaging.ID]*entry)
+		w.shards[i].cur = make(map[messaging.ID]*entry)
 	}
 	return w
 }
 
 func (w *window) shard(id messaging.ID) *windowShard { return &w.shards[id[0]&15] }
+
+// lookup returns id's entry, if remembered and not older than maxAge.
+// s.mu is held.
+func (s *windowShard) lookup(id messaging.ID, now time.Time, maxAge time.Duration) *entry {
+	e, ok := s.cur[id]
+	if !ok {
+		e, ok = s.prev[id]
+	}
+	if !ok || now.Sub(e.at) > maxAge {
+		return nil
+	}
+	return e
+}
 
 // begin decides what to do with attempt of id. With process, e is a fresh
 // entry now recorded as in progress; otherwise e is the existing entry and
@@ -66,7 +83,7 @@ func (w *window) begin(id messaging.ID, attempt int, route *actor.PID, now time.
 	s := w.shard(id)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if old, ok := s.m[id]; ok && now.Sub(old.at) <= w.maxAge {
+	if old := s.lookup(id, now, w.maxAge); old != nil {
 		switch {
 		case old.status == messaging.StatusUnknown:
 			return inProgress, old, old.status, old.reason
@@ -75,9 +92,14 @@ func (w *window) begin(id messaging.ID, attempt int, route *actor.PID, now time.
 		}
 		// A later attempt after a failure: the sender chose to retry.
 	}
+	if len(s.cur) >= w.half || (s.prev != nil && now.Sub(s.curStart) > w.maxAge) {
+		s.prev, s.cur, s.curStart = s.cur, make(map[messaging.ID]*entry, len(s.cur)), now
+	}
+	if len(s.cur) == 0 {
+		s.curStart = now
+	}
 	e = &entry{id: id, at: now, attempt: attempt, route: route}
-	s.m[id] = e
-	s.push(e, w.perShard, w.maxAge, now)
+	s.cur[id] = e
 	return process, e, 0, ""
 }
 
@@ -89,48 +111,33 @@ func (w *window) finish(e *entry, status messaging.Status, reason string) {
 	s.mu.Unlock()
 }
 
-// push appends e, evicting the oldest entries beyond the count or age
-// bound. s.mu is held.
-func (s *windowShard) push(e *entry, limit int, maxAge time.Duration, now time.Time) {
-	for s.n > 0 {
-		front := s.queue[s.head]
-		if s.n < limit && now.Sub(front.at) <= maxAge {
-			break
-		}
-		if cur, ok := s.m[front.id]; ok && cur == front {
-			delete(s.m, front.id)
-		}
-		s.queue[s.head] = nil
-		s.head = (s.head + 1) % len(s.queue)
-		s.n--
-	}
-	if s.n == len(s.queue) {
-		s.grow(limit)
-	}
-	s.queue[(s.head+s.n)%len(s.queue)] = e
-	s.n++
+// status returns e's recorded status.
+func (w *window) status(e *entry) messaging.Status {
+	s := w.shard(e.id)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return e.status
 }
 
-// grow doubles the ring (up to limit), unrolling it to start at 0.
-func (s *windowShard) grow(limit int) {
-	size := max(1, min(2*len(s.queue), limit))
-	if size < s.n+1 {
-		size = s.n + 1
+// find returns id's entry while it is remembered, or nil.
+func (w *window) find(id messaging.ID) *entry {
+	s := w.shard(id)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e, ok := s.cur[id]
+	if !ok {
+		e = s.prev[id]
 	}
-	q := make([]*entry, size)
-	for i := 0; i < s.n; i++ {
-		q[i] = s.queue[(s.head+i)%max(1, len(s.queue))]
-	}
-	s.queue, s.head = q, 0
+	return e
 }
 
-// len returns the number of remembered IDs.
+// len returns the number of remembered IDs (expired ones included).
 func (w *window) len() int {
 	n := 0
 	for i := range w.shards {
 		s := &w.shards[i]
 		s.mu.Lock()
-		n += len(s.m)
+		n += len(s.cur) + len(s.prev)
 		s.mu.Unlock()
 	}
 	return n
