@@ -34,8 +34,8 @@ type pending struct {
 	route  *actor.PID        // ack route: &routePID
 	// routePID names the Delivery's ack process, with RequestId = seq.
 	routePID actor.PID
-	self   *actor.PID        // the sending actor, for WithAcksToActor
-	seq    uint32
+	self     *actor.PID // the sending actor, for WithAcksToActor
+	seq      uint32
 }
 
 // send registers the message with the tracker, then sends it with headers
