@@ -77,6 +77,8 @@ cuda: $(CUDA_LIB)
 test-cuda: cuda
 	$(GO) vet -tags cuda $(CUDA_PKGS)
 	$(GO) test -race -count=1 -timeout 30m $(CUDA_GOFLAGS) $(CUDA_PKGS)
+	@# The device tests again, verbosely, so a skip for want of a GPU shows.
+	$(GO) test -race -count=1 $(CUDA_GOFLAGS) -run '^TestGPU' -v ./$(CUDA_DIR)
 
 # gpu-check: one self-contained binary to copy to a GPU machine and run.
 gpu-check: cuda

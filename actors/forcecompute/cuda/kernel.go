@@ -55,11 +55,12 @@ func newKernel(p kernel.Params) (*Kernel, error) {
 		}
 		var ctx *C.fc_ctx
 		if rc := C.fc_create(&ctx); rc != 0 {
-			err = ctxError(ctx, rc)
-			if ctx != nil {
-				err = ctxError(ctx, rc)
-				C.fc_destroy(ctx)
+			if ctx == nil {
+				err = codeError("fc_create", rc)
+				return
 			}
+			err = ctxError(ctx, rc)
+			C.fc_destroy(ctx)
 			return
 		}
 		k.ctx = ctx

@@ -230,7 +230,7 @@ FC_HD void fc_walk(const fc_tree &t, int dims, float eps2, int s,
 	stack[sp++] = 0;
 	while (sp > 0) {
 		int c = stack[--sp];
-		float4 q = fc_load_com(&t.com[c]);
+		float4 q = t.com[c]; // complete since k_bottom_up ended: cached loads
 		float dx = me.x - q.x, dy = me.y - q.y, dz = me.z - q.z;
 		if (dx * dx + dy * dy + dz * dz > t.open2[c]) {
 			fc_repel(dims, eps2, dx, dy, dz, q.w, fx, fy, fz);
@@ -247,7 +247,7 @@ FC_HD void fc_walk(const fc_tree &t, int dims, float eps2, int s,
 			} else if (sp < FC_STACK) {
 				stack[sp++] = ch;
 			} else {
-				float4 r = fc_load_com(&t.com[ch]);
+				float4 r = t.com[ch];
 				fc_repel(dims, eps2, me.x - r.x, me.y - r.y, me.z - r.z, r.w, fx, fy, fz);
 			}
 		}
