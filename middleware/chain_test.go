@@ -3,6 +3,7 @@ package middleware
 import (
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
 	"github.com/protoack/protoack/messaging"
@@ -132,4 +133,48 @@ func TestChainOrder(t *testing.T) {
 		t.Errorf("%d Props configured, want 2 (parent, child)", n)
 	}
 	stop(t, sys, <-started)
+}
+
+// TestForwardAndRequest: a handler that forwards a tracked message passes
+// it on untracked (the next receiver has no ack route, so it processes it
+// rather than taking it for a duplicate); a tracked Request keeps its
+// requester as the handler's Sender, so Respond reaches the requester.
+func TestForwardAndRequest(t *testing.T) {
+	sys := newSystem(t)
+	out := newOutcomes(2)
+	d := mustNew(t, sys, Track[*testpb.Work](kindWork), WithOutcome(out.add))
+	last := newCounter()
+	got := make(chan struct{})
+	final := spawn(t, sys, worker(d, last, func(actor.Context, *testpb.Work) { close(got) }))
+	first := newCounter()
+	front := spawn(t, sys, worker(d, first, func(ctx actor.Context, w *testpb.Work) {
+		if w.Seq == 0 {
+			ctx.Forward(final) // the front actor has no sender middleware for this hop
+			return
+		}
+		ctx.Respond(&testpb.Plain{Seq: w.Seq})
+	}))
+	d.RootContext().Send(front, &testpb.Work{Seq: 0})
+	res, err := d.RootContext().RequestFuture(front, &testpb.Work{Seq: 1}, testDeadline).Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, ok := res.(*testpb.Plain); !ok || p.Seq != 1 {
+		t.Errorf("response %v, want Plain 1", res)
+	}
+	for _, o := range out.wait(t, 2) {
+		if o.Result != messaging.ResultSuccess || o.Attempts != 1 {
+			t.Errorf("outcome %v after %d attempts", o.Result, o.Attempts)
+		}
+	}
+	first.checkOnce(t, 2)
+	// The forwarded copy is processed: the final actor gets message 0.
+	select {
+	case <-got:
+	case <-time.After(testDeadline):
+		t.Fatal("forwarded message not processed")
+	}
+	if n := last.get(0); n != 1 {
+		t.Errorf("forwarded message processed %d times", n)
+	}
 }

@@ -22,8 +22,8 @@ func (d *Delivery) ReceiverMiddleware() actor.ReceiverMiddleware {
 	return func(next actor.ReceiverFunc) actor.ReceiverFunc {
 		return func(ctx actor.ReceiverContext, env *actor.MessageEnvelope) {
 			idText := env.GetHeader(HeaderID)
-			if idText == "" {
-				next(ctx, env)
+			if idText == "" || env.Sender == nil {
+				next(ctx, env) // untracked, or no ack route: nothing to ack
 				return
 			}
 			d.receive(ctx, env, idText, next)
@@ -38,6 +38,17 @@ func (d *Delivery) receive(ctx actor.ReceiverContext, env *actor.MessageEnvelope
 		next(ctx, env)
 		return
 	}
+	var replyTo *actor.PID
+	if s := env.GetHeader(HeaderReplyTo); s != "" {
+		replyTo = parsePID(s)
+		if replyTo != nil && replyTo.Equal(env.Sender) {
+			// A handler forwarded what it got (ctx.Forward) without
+			// re-tracking it: the Sender is the original requester, not
+			// an ack route.
+			next(ctx, env)
+			return
+		}
+	}
 	attempt := parseAttempt(env.GetHeader(HeaderAttempt))
 	route := env.Sender
 	now := time.Now()
@@ -51,11 +62,10 @@ func (d *Delivery) receive(ctx actor.ReceiverContext, env *actor.MessageEnvelope
 		return
 	}
 	// The handler sees the envelope's own sender (HeaderReplyTo), not the
-	// ack route; the received envelope is shared, so it is not changed.
-	e.env.Header, e.env.Message = env.Header, env.Message
-	if s := env.GetHeader(HeaderReplyTo); s != "" {
-		e.env.Sender = parsePID(s)
-	}
+	// ack route; the received envelope is shared, so it is not changed. A
+	// handler that forwards it (ctx.Forward) passes on no ack route: the
+	// next receiver sees no Sender, or the requester, and does not ack.
+	e.env.Header, e.env.Message, e.env.Sender = env.Header, env.Message, replyTo
 	d.run(ctx, &e.env, e, next)
 }
 

@@ -41,7 +41,10 @@ type pending struct {
 // send registers the message with the tracker, then sends it with headers
 // and its ack route.
 func (d *Delivery) send(ctx actor.SenderContext, target *actor.PID, env *actor.MessageEnvelope, kind messaging.Kind, next actor.SenderFunc) {
-	p := &pending{d: d, kind: kind, target: target, msg: env.Message, self: ctx.Self()}
+	p := &pending{d: d, kind: kind, target: target, msg: env.Message}
+	if _, root := ctx.(*actor.RootContext); !root && d.cfg.acksToActor {
+		p.self = ctx.Self()
+	}
 	p.id = d.tracker.NewID()
 	p.idText = p.id.String()
 	if len(env.Header) > 0 {
