@@ -73,7 +73,7 @@ int fc_create(fc_ctx **out) {
 	CK(cudaMallocHost((void **)&c->ke_host, sizeof(double)));
 	CK(cudaMalloc((void **)&c->d.ke, sizeof(double)));
 	CK(cudaMalloc((void **)&c->d.box, sizeof(fc_box)));
-	CK(cudaMalloc((void **)&c->d.bounds, 6 * 128 * sizeof(float)));
+	CK(cudaMalloc((void **)&c->d.bounds, 6 * FC_BOUNDS_BLOCKS * sizeof(float)));
 	return 0;
 }
 
@@ -82,8 +82,8 @@ static void fc_free_graph(fc_ctx *c) {
 	fc_dev *d = &c->d;
 	void *dev[] = {d->pos[0], d->pos[1], d->vel, d->rep, d->row_ptr, d->col, d->weight,
 	               d->pin_of, d->pin_pos, d->con_row, d->con_col, d->con_len, d->con_k,
-	               d->key[0], d->key[1], d->idx[0], d->idx[1], d->body, d->left, d->right,
-	               d->parent, d->leaf_parent, d->arrived, d->open2, d->com, d->sort_tmp,
+	               d->key[0], d->key[1], d->idx[0], d->idx[1], d->body, d->node,
+	               d->parent, d->leaf_parent, d->arrived, d->sort_tmp,
 	               c->snap[0], c->snap[1]};
 	for (size_t i = 0; i < sizeof dev / sizeof dev[0]; i++) {
 		cudaFree(dev[i]);
@@ -185,12 +185,9 @@ int fc_upload(fc_ctx *c, int n, int dims, const float *pos, const float *vel,
 	}
 	CK(fc_alloc_copy((void **)&d->body, NULL, (size_t)n * sizeof(float4), s));
 	const size_t inner = (size_t)(n > 1 ? n - 1 : 1);
-	CK(fc_alloc_copy((void **)&d->left, NULL, inner * sizeof(int), s));
-	CK(fc_alloc_copy((void **)&d->right, NULL, inner * sizeof(int), s));
+	CK(fc_alloc_copy((void **)&d->node, NULL, inner * sizeof(fc_node), s));
 	CK(fc_alloc_copy((void **)&d->parent, NULL, inner * sizeof(int), s));
 	CK(fc_alloc_copy((void **)&d->arrived, NULL, inner * sizeof(int), s));
-	CK(fc_alloc_copy((void **)&d->open2, NULL, inner * sizeof(float), s));
-	CK(fc_alloc_copy((void **)&d->com, NULL, inner * sizeof(float4), s));
 	CK(fc_alloc_copy((void **)&d->leaf_parent, NULL, ni, s));
 	CK(fc_sort_bytes(n, &d->sort_tmp_bytes));
 	CK(fc_alloc_copy(&d->sort_tmp, NULL, d->sort_tmp_bytes, s));

@@ -32,15 +32,15 @@ int by_key(const void *a, const void *b) {
 struct scratch {
 	keyed *order;
 	uint64_t *key;
-	float4 *body, *com;
-	int *left, *right, *parent, *arrived, *leaf_parent;
-	float *open2;
+	float4 *body;
+	fc_node *node;
+	int *parent, *arrived, *leaf_parent;
 	float *out, *rep;
 };
 
 void scratch_free(scratch *s) {
-	void *all[] = {s->order, s->key, s->body, s->com, s->left, s->right, s->parent,
-	               s->arrived, s->leaf_parent, s->open2, s->out, s->rep};
+	void *all[] = {s->order, s->key, s->body, s->node, s->parent,
+	               s->arrived, s->leaf_parent, s->out, s->rep};
 	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
 		free(all[i]);
 	}
@@ -52,17 +52,14 @@ bool scratch_alloc(scratch *s, int n, int dims) {
 	s->order = (keyed *)malloc(un * sizeof(keyed));
 	s->key = (uint64_t *)malloc(un * sizeof(uint64_t));
 	s->body = (float4 *)malloc(un * sizeof(float4));
-	s->com = (float4 *)malloc(inner * sizeof(float4));
-	s->left = (int *)malloc(inner * sizeof(int));
-	s->right = (int *)malloc(inner * sizeof(int));
+	s->node = (fc_node *)malloc(inner * sizeof(fc_node));
 	s->parent = (int *)malloc(inner * sizeof(int));
 	s->arrived = (int *)malloc(inner * sizeof(int));
 	s->leaf_parent = (int *)malloc(un * sizeof(int));
-	s->open2 = (float *)malloc(inner * sizeof(float));
 	s->out = (float *)malloc((size_t)dims * un * sizeof(float));
 	s->rep = (float *)malloc((size_t)dims * un * sizeof(float));
-	return s->order && s->key && s->body && s->com && s->left && s->right && s->parent &&
-	       s->arrived && s->leaf_parent && s->open2 && s->out && s->rep;
+	return s->order && s->key && s->body && s->node && s->parent &&
+	       s->arrived && s->leaf_parent && s->out && s->rep;
 }
 
 // tree_forces is fc_tree_forces of kernels.cu on the host.
@@ -86,8 +83,7 @@ void tree_forces(const fc_params &p, int n, fc_soa pos, fc_soa rep, scratch *w) 
 		w->key[s] = w->order[s].key;
 		w->body[s] = make_float4(pos.x[i], pos.y[i], pos.z ? pos.z[i] : 0.0f, 0.0f);
 	}
-	fc_tree t = {n, w->key, w->body, w->left, w->right, w->parent,
-	             w->leaf_parent, w->open2, w->com, w->arrived};
+	fc_tree t = {n, w->key, w->body, w->node, w->parent, w->leaf_parent, w->arrived};
 	if (n > 1) {
 		memset(w->arrived, 0, (size_t)(n - 1) * sizeof(int));
 		for (int i = 0; i < n - 1; i++) {

@@ -11,7 +11,6 @@
 #include "state.h"
 
 #define FC_BLOCK 256
-#define FC_BOUNDS_BLOCKS 128
 
 __constant__ fc_params c_p;
 
@@ -31,8 +30,7 @@ static fc_graph fc_graph_of(const fc_dev *d) {
 }
 
 static fc_tree fc_tree_of(const fc_dev *d, const uint64_t *key) {
-	fc_tree t = {d->n, key, d->body, d->left, d->right, d->parent, d->leaf_parent,
-	             d->open2, d->com, d->arrived};
+	fc_tree t = {d->n, key, d->body, d->node, d->parent, d->leaf_parent, d->arrived};
 	return t;
 }
 

@@ -7,6 +7,8 @@
 
 #include "tree.cuh"
 
+#define FC_BOUNDS_BLOCKS 128 // blocks of the bounding-box reduction
+
 // fc_dev holds every device allocation of a context. Positions are double
 // buffered: a tick reads pos[cur] and writes pos[cur ^ 1].
 struct fc_dev {
@@ -23,12 +25,11 @@ struct fc_dev {
 	uint64_t *key[2];
 	int *idx[2];
 	float4 *body;
-	int *left, *right, *parent, *leaf_parent, *arrived;
-	float *open2;
-	float4 *com;
+	fc_node *node;
+	int *parent, *leaf_parent, *arrived;
 	void *sort_tmp;
 	size_t sort_tmp_bytes;
-	float *bounds; // per-block min/max partials
+	float *bounds; // per-block min/max partials, 6 per block
 	fc_box *box;
 	double *ke;
 	fc_params p; // host copy of what is in constant memory

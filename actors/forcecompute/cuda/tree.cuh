@@ -21,18 +21,24 @@ struct fc_box {
 	float scale;
 };
 
+// fc_node is an inner node of the radix tree: what the walk reads, in one
+// 32-byte sector. A child c >= 0 is inner node c, c < 0 is sorted leaf ~c.
+struct __align__(16) fc_node {
+	float4 com;  // centre of mass (xyz) and node count (w)
+	int left, right;
+	float open2; // (cell side / Theta)^2: accept when D^2 > open2
+	int pad;
+};
+
 // fc_tree is the device (or host) view of the radix tree. Inner nodes are
-// 0..n-2 (0 is the root); a child c >= 0 is inner node c, c < 0 is the
-// sorted leaf ~c.
+// 0..n-2; 0 is the root.
 struct fc_tree {
 	int n;
 	const uint64_t *key; // sorted
 	const float4 *body;  // sorted positions, w unused
-	int *left, *right;
+	fc_node *node;
 	int *parent;      // of inner nodes, -1 for the root
 	int *leaf_parent; // of sorted leaves
-	float *open2;     // (cell side / Theta)^2: accept when D^2 > open2
-	float4 *com;      // centre of mass (xyz) and node count (w)
 	int *arrived;     // per inner node, children done (reset every tick)
 };
 
@@ -152,8 +158,8 @@ FC_HD void fc_build_node(const fc_tree &t, int dims, float root_side, float thet
 	int lo = i < j ? i : j, hi = i < j ? j : i;
 	int lc = lo == gamma ? ~gamma : gamma;
 	int rc = hi == gamma + 1 ? ~(gamma + 1) : gamma + 1;
-	t.left[i] = lc;
-	t.right[i] = rc;
+	t.node[i].left = lc;
+	t.node[i].right = rc;
 	if (lc < 0) {
 		t.leaf_parent[~lc] = i;
 	} else {
@@ -166,7 +172,7 @@ FC_HD void fc_build_node(const fc_tree &t, int dims, float root_side, float thet
 	}
 	int level = (dnode < bits ? dnode : bits) / dims;
 	float s_l = root_side / (float)(1u << level) / theta;
-	t.open2[i] = s_l * s_l;
+	t.node[i].open2 = s_l * s_l;
 	if (i == 0) {
 		t.parent[0] = -1;
 	}
@@ -193,7 +199,7 @@ FC_HD float4 fc_child_com(const fc_tree &t, int c) {
 		float4 b = t.body[~c];
 		return make_float4(b.x, b.y, b.z, 1.0f);
 	}
-	return fc_load_com(&t.com[c]);
+	return fc_load_com(&t.node[c].com);
 }
 
 // fc_bottom_up walks from sorted leaf s towards the root; the second child
@@ -204,12 +210,12 @@ FC_HD void fc_bottom_up(const fc_tree &t, int s) {
 		if (fc_arrive(&t.arrived[node]) == 0) {
 			return;
 		}
-		float4 a = fc_child_com(t, t.left[node]);
-		float4 b = fc_child_com(t, t.right[node]);
+		float4 a = fc_child_com(t, t.node[node].left);
+		float4 b = fc_child_com(t, t.node[node].right);
 		float m = a.w + b.w;
 		float4 c = make_float4((a.x * a.w + b.x * b.w) / m, (a.y * a.w + b.y * b.w) / m,
 		                       (a.z * a.w + b.z * b.w) / m, m);
-		t.com[node] = c;
+		t.node[node].com = c;
 #ifdef __CUDA_ARCH__
 		__threadfence();
 #endif
@@ -229,14 +235,13 @@ FC_HD void fc_walk(const fc_tree &t, int dims, float eps2, int s,
 	int sp = 0;
 	stack[sp++] = 0;
 	while (sp > 0) {
-		int c = stack[--sp];
-		float4 q = t.com[c]; // complete since k_bottom_up ended: cached loads
-		float dx = me.x - q.x, dy = me.y - q.y, dz = me.z - q.z;
-		if (dx * dx + dy * dy + dz * dz > t.open2[c]) {
-			fc_repel(dims, eps2, dx, dy, dz, q.w, fx, fy, fz);
+		const fc_node nd = t.node[stack[--sp]]; // complete since k_bottom_up ended
+		float dx = me.x - nd.com.x, dy = me.y - nd.com.y, dz = me.z - nd.com.z;
+		if (dx * dx + dy * dy + dz * dz > nd.open2) {
+			fc_repel(dims, eps2, dx, dy, dz, nd.com.w, fx, fy, fz);
 			continue;
 		}
-		int kids[2] = {t.left[c], t.right[c]};
+		int kids[2] = {nd.left, nd.right};
 		for (int k = 0; k < 2; k++) {
 			int ch = kids[k];
 			if (ch < 0) {
@@ -247,7 +252,7 @@ FC_HD void fc_walk(const fc_tree &t, int dims, float eps2, int s,
 			} else if (sp < FC_STACK) {
 				stack[sp++] = ch;
 			} else {
-				float4 r = t.com[ch];
+				float4 r = t.node[ch].com;
 				fc_repel(dims, eps2, me.x - r.x, me.y - r.y, me.z - r.z, r.w, fx, fy, fz);
 			}
 		}
