@@ -16,8 +16,10 @@ type Kernel struct {
 	pool    *pool
 	closed  bool
 
-	g     kernel.Graph // own copy; Weight never nil
+	g     kernel.Graph // own copy in internal ids; Weight never nil
 	n     int
+	ext   []int32 // internal id -> caller's id; see reorder.go
+	intl  []int32 // caller's id -> internal id
 	ticks int
 	ke    float64
 
@@ -26,8 +28,11 @@ type Kernel struct {
 	packed []float32 // x, y, z, 0 per node: one cache line fetch per spring end
 	lists  []ilist   // interaction list per worker
 
-	pinOf []int32 // per node: index into cons.Pins, or -1
-	cons  kernel.Constraints
+	pinOf []int32            // per internal id: index into icons.Pins, or -1
+	cons  kernel.Constraints // as the caller gave them
+	icons kernel.Constraints // the same in internal ids
+
+	scratch reorderScratch
 
 	tree tree
 
@@ -79,6 +84,11 @@ func (k *Kernel) Upload(g kernel.Graph) error {
 	if err := g.Validate(); err != nil {
 		return err
 	}
+	var prev []float32 // positions in the caller's order
+	if k.g.RowPtr != nil {
+		prev = make([]float32, len(k.pos))
+		k.unpermute(prev, k.pos)
+	}
 	own := kernel.Graph{
 		Nodes:  g.Nodes,
 		RowPtr: append([]int32(nil), g.RowPtr...),
@@ -93,9 +103,12 @@ func (k *Kernel) Upload(g kernel.Graph) error {
 		}
 	}
 	old := 0
-	if k.g.RowPtr != nil {
+	if prev != nil {
 		old = k.n
 	}
+	vel := make([]float32, len(k.vel))
+	k.unpermute(vel, k.vel)
+	k.pos, k.vel = prev, vel
 	k.resize(g.Nodes, old)
 	k.g = own
 	k.ticks = 0
@@ -104,7 +117,9 @@ func (k *Kernel) Upload(g kernel.Graph) error {
 	return nil
 }
 
-// resize reallocates state for n nodes, keeping the first min(keep, n).
+// resize reallocates state for n nodes in the caller's order (internal id
+// = caller's id), keeping the first min(keep, n) of k.pos and k.vel, which
+// must then be in the caller's order too.
 func (k *Kernel) resize(n, keep int) {
 	d := k.p.Dims
 	keep = min(keep, n)
@@ -118,6 +133,10 @@ func (k *Kernel) resize(n, keep int) {
 	k.pos, k.vel, k.frc = pos, vel, make([]float32, d*n)
 	k.n = n
 	k.pinOf = make([]int32, n)
+	k.ext, k.intl = make([]int32, n), make([]int32, n)
+	for i := range k.ext {
+		k.ext[i], k.intl[i] = int32(i), int32(i)
+	}
 	k.packed = make([]float32, 4*n)
 	k.tree.alloc(n, d)
 }
@@ -147,13 +166,16 @@ func (k *Kernel) SetParams(p kernel.Params) error {
 	if err := p.Validate(); err != nil {
 		return err
 	}
-	dimsChanged := p.Dims != k.p.Dims
+	dimsChanged := p.Dims != k.p.Dims && k.g.RowPtr != nil
+	if dimsChanged {
+		k.identityGraph() // with the old Dims, which size the state
+	}
 	k.applyParams(p)
-	if dimsChanged && k.g.RowPtr != nil {
+	if dimsChanged {
 		k.resize(k.n, 0)
 		k.ticks = 0
 		k.ke = 0
-		k.applyPins()
+		k.setConstraints(k.cons)
 	}
 	return nil
 }
@@ -179,10 +201,21 @@ func (k *Kernel) SetConstraints(c kernel.Constraints) error {
 
 func (k *Kernel) setConstraints(c kernel.Constraints) {
 	k.cons = c
+	k.icons = kernel.Constraints{
+		Pins:      append([]kernel.Pin(nil), c.Pins...),
+		Distances: append([]kernel.Distance(nil), c.Distances...),
+	}
+	for j := range k.icons.Pins {
+		k.icons.Pins[j].Node = k.intl[c.Pins[j].Node]
+	}
+	for j := range k.icons.Distances {
+		d := &k.icons.Distances[j]
+		d.A, d.B = k.intl[d.A], k.intl[d.B]
+	}
 	for i := range k.pinOf {
 		k.pinOf[i] = -1
 	}
-	for j, p := range c.Pins {
+	for j, p := range k.icons.Pins {
 		k.pinOf[p.Node] = int32(j) // a later pin of the same node wins
 	}
 	k.applyPins()
@@ -191,12 +224,9 @@ func (k *Kernel) setConstraints(c kernel.Constraints) {
 // applyPins moves pinned nodes to their pins and stops them.
 func (k *Kernel) applyPins() {
 	n, d := k.n, k.p.Dims
-	for _, p := range k.cons.Pins {
+	for _, p := range k.icons.Pins {
 		i := int(p.Node)
-		if k.pinOf[i] < 0 {
-			continue
-		}
-		q := k.cons.Pins[k.pinOf[i]]
+		q := k.icons.Pins[k.pinOf[i]]
 		xyz := [3]float32{q.X, q.Y, q.Z}
 		for c := 0; c < d; c++ {
 			k.pos[c*n+i] = xyz[c]
@@ -216,7 +246,8 @@ func (k *Kernel) Positions(dst []float32) (int, error) {
 	if len(dst) < len(k.pos) {
 		return 0, fmt.Errorf("cpu: Positions: len(dst)=%d, want >= Dims*NodeCount=%d", len(dst), len(k.pos))
 	}
-	return copy(dst, k.pos), nil
+	k.unpermute(dst, k.pos)
+	return len(k.pos), nil
 }
 
 // KineticEnergy is sum(0.5*|v|^2) after the last tick.

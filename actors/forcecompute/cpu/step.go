@@ -33,6 +33,9 @@ func (k *Kernel) tick() {
 	if k.n > 0 {
 		if k.p.Theta > 0 {
 			k.buildTree()
+			if k.ticks%reorderEvery == 0 {
+				k.reorder()
+			}
 		}
 		k.parallel(phasePack)
 		k.cursor.Store(0)
@@ -71,7 +74,7 @@ func (k *Kernel) runPhase(ph phase, w int) {
 // addDistanceForces adds the distance-constraint springs (few, so serial).
 func (k *Kernel) addDistanceForces() {
 	n, d := k.n, k.p.Dims
-	for _, c := range k.cons.Distances {
+	for _, c := range k.icons.Distances {
 		a, b := int(c.A), int(c.B)
 		if a == b {
 			continue
@@ -109,7 +112,7 @@ func (k *Kernel) integratePart(w int) {
 	var ke float64
 	for i := lo; i < hi; i++ {
 		if pi := k.pinOf[i]; pi >= 0 {
-			pin := &k.cons.Pins[pi]
+			pin := &k.icons.Pins[pi]
 			xyz := [3]float32{pin.X, pin.Y, pin.Z}
 			for c := 0; c < d; c++ {
 				k.pos[c*n+i] = xyz[c]

@@ -2,7 +2,7 @@ package cpu
 
 // ilist is one worker's interaction list as structure of arrays: cells
 // (centre of mass, node count) and single nodes (mass 1). Its length is
-// padded to a multiple of 8 with mass-0 terms, which add nothing.
+// padded to a multiple of 16 with mass-0 terms, which add nothing.
 type ilist struct {
 	x, y, z, m []float32
 }
@@ -19,7 +19,7 @@ func (l *ilist) add(x, y, z, m float32) {
 }
 
 func (l *ilist) pad() {
-	for len(l.m)%8 != 0 {
+	for len(l.m)%16 != 0 {
 		l.add(0, 0, 0, 0)
 	}
 }

@@ -121,3 +121,127 @@ loop2:
 	MOVSS X5, fy+52(FP)
 	VZEROUPPER
 	RET
+
+// func sum3AVX512(xs, ys, zs, ms *float32, n int, px, py, pz, eps2 float32) (fx, fy, fz float32)
+// sum3AVX with 16 lanes; n is a positive multiple of 16.
+TEXT ·sum3AVX512(SB), NOSPLIT, $0-68
+	MOVQ xs+0(FP), SI
+	MOVQ ys+8(FP), DI
+	MOVQ zs+16(FP), R8
+	MOVQ ms+24(FP), R9
+	MOVQ n+32(FP), CX
+	VBROADCASTSS px+40(FP), Z0
+	VBROADCASTSS py+44(FP), Z1
+	VBROADCASTSS pz+48(FP), Z2
+	VBROADCASTSS eps2+52(FP), Z3
+	VBROADCASTSS three<>(SB), Z12
+	VBROADCASTSS half<>(SB), Z13
+	VXORPS Z4, Z4, Z4
+	VXORPS Z5, Z5, Z5
+	VXORPS Z6, Z6, Z6
+	XORQ AX, AX
+
+loop3z:
+	VSUBPS (SI)(AX*4), Z0, Z7   // dx = px - x
+	VSUBPS (DI)(AX*4), Z1, Z8   // dy
+	VSUBPS (R8)(AX*4), Z2, Z9   // dz
+	VMULPS Z7, Z7, Z10
+	VMULPS Z8, Z8, Z11
+	VADDPS Z11, Z10, Z10
+	VMULPS Z9, Z9, Z11
+	VADDPS Z11, Z10, Z10
+	VADDPS Z3, Z10, Z10         // q = |r|^2 + eps2
+	VRSQRT14PS Z10, Z11         // r ~ 1/sqrt(q), 14 bits
+	VMULPS Z11, Z10, Z10        // q*r
+	VMULPS Z11, Z10, Z10        // q*r*r
+	VSUBPS Z10, Z12, Z10        // 3 - q*r*r
+	VMULPS Z13, Z11, Z11        // r/2
+	VMULPS Z10, Z11, Z11        // r' = r/2 * (3 - q*r*r): one Newton step
+	VMULPS Z11, Z11, Z10        // r'^2
+	VMULPS (R9)(AX*4), Z11, Z11 // m*r'
+	VMULPS Z10, Z11, Z11        // f = m * r'^3
+	VMULPS Z11, Z7, Z7
+	VADDPS Z7, Z4, Z4
+	VMULPS Z11, Z8, Z8
+	VADDPS Z8, Z5, Z5
+	VMULPS Z11, Z9, Z9
+	VADDPS Z9, Z6, Z6
+	ADDQ $16, AX
+	CMPQ AX, CX
+	JLT  loop3z
+
+	VEXTRACTF32X8 $1, Z4, Y7
+	VADDPS Y7, Y4, Y4
+	VEXTRACTF128 $1, Y4, X7
+	VADDPS X7, X4, X4
+	VHADDPS X4, X4, X4
+	VHADDPS X4, X4, X4
+	MOVSS X4, fx+56(FP)
+	VEXTRACTF32X8 $1, Z5, Y7
+	VADDPS Y7, Y5, Y5
+	VEXTRACTF128 $1, Y5, X7
+	VADDPS X7, X5, X5
+	VHADDPS X5, X5, X5
+	VHADDPS X5, X5, X5
+	MOVSS X5, fy+60(FP)
+	VEXTRACTF32X8 $1, Z6, Y7
+	VADDPS Y7, Y6, Y6
+	VEXTRACTF128 $1, Y6, X7
+	VADDPS X7, X6, X6
+	VHADDPS X6, X6, X6
+	VHADDPS X6, X6, X6
+	MOVSS X6, fz+64(FP)
+	VZEROUPPER
+	RET
+
+// func sum2AVX512(xs, ys, ms *float32, n int, px, py, eps2 float32) (fx, fy float32)
+// sum2AVX with 16 lanes; n is a positive multiple of 16.
+TEXT ·sum2AVX512(SB), NOSPLIT, $0-56
+	MOVQ xs+0(FP), SI
+	MOVQ ys+8(FP), DI
+	MOVQ ms+16(FP), R9
+	MOVQ n+24(FP), CX
+	VBROADCASTSS px+32(FP), Z0
+	VBROADCASTSS py+36(FP), Z1
+	VBROADCASTSS eps2+40(FP), Z3
+	VBROADCASTSS two<>(SB), Z12
+	VXORPS Z4, Z4, Z4
+	VXORPS Z5, Z5, Z5
+	XORQ AX, AX
+
+loop2z:
+	VSUBPS (SI)(AX*4), Z0, Z7   // dx = px - x
+	VSUBPS (DI)(AX*4), Z1, Z8   // dy
+	VMULPS Z7, Z7, Z10
+	VMULPS Z8, Z8, Z11
+	VADDPS Z11, Z10, Z10
+	VADDPS Z3, Z10, Z10         // q = |r|^2 + eps2
+	VRCP14PS Z10, Z11           // r ~ 1/q, 14 bits
+	VMULPS Z11, Z10, Z10        // q*r
+	VSUBPS Z10, Z12, Z10        // 2 - q*r
+	VMULPS Z10, Z11, Z11        // r' = r * (2 - q*r): one Newton step
+	VMULPS (R9)(AX*4), Z11, Z11 // f = m * r'
+	VMULPS Z11, Z7, Z7
+	VADDPS Z7, Z4, Z4
+	VMULPS Z11, Z8, Z8
+	VADDPS Z8, Z5, Z5
+	ADDQ $16, AX
+	CMPQ AX, CX
+	JLT  loop2z
+
+	VEXTRACTF32X8 $1, Z4, Y7
+	VADDPS Y7, Y4, Y4
+	VEXTRACTF128 $1, Y4, X7
+	VADDPS X7, X4, X4
+	VHADDPS X4, X4, X4
+	VHADDPS X4, X4, X4
+	MOVSS X4, fx+48(FP)
+	VEXTRACTF32X8 $1, Z5, Y7
+	VADDPS Y7, Y5, Y5
+	VEXTRACTF128 $1, Y5, X7
+	VADDPS X7, X5, X5
+	VHADDPS X5, X5, X5
+	VHADDPS X5, X5, X5
+	MOVSS X5, fy+52(FP)
+	VZEROUPPER
+	RET

@@ -7,7 +7,7 @@ func Defaults() Params {
 		Dims:           3,
 		DT:             1,
 		Damping:        0.6,
-		SpringK:        0.1,
+		SpringK:        1,
 		RestLength:     10,
 		RepelK:         100,
 		Softening:      1,
