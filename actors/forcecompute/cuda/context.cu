@@ -77,19 +77,29 @@ int fc_create(fc_ctx **out) {
 	return 0;
 }
 
-// fc_free_graph frees the per-graph allocations; it is safe on NULLs.
-static void fc_free_graph(fc_ctx *c) {
+// fc_note records the first failure of a teardown call and goes on.
+static void fc_note(fc_ctx *c, int *rc, cudaError_t e, const char *call) {
+	if (e != cudaSuccess && *rc == 0) {
+		*rc = (int)e;
+		snprintf(c->err, sizeof c->err, "%s: %s", call, cudaGetErrorString(e));
+	}
+}
+
+// fc_free_graph frees the per-graph allocations, all of them even after a
+// failure, and returns the first failure; it is safe on NULLs.
+static int fc_free_graph(fc_ctx *c) {
 	fc_dev *d = &c->d;
+	int rc = 0;
 	void *dev[] = {d->pos[0], d->pos[1], d->vel, d->rep, d->row_ptr, d->col, d->weight,
 	               d->pin_of, d->pin_pos, d->con_row, d->con_col, d->con_len, d->con_k,
 	               d->key[0], d->key[1], d->idx[0], d->idx[1], d->body, d->node,
 	               d->parent, d->leaf_parent, d->arrived, d->sort_tmp,
 	               c->snap[0], c->snap[1]};
 	for (size_t i = 0; i < sizeof dev / sizeof dev[0]; i++) {
-		cudaFree(dev[i]);
+		fc_note(c, &rc, cudaFree(dev[i]), "cudaFree");
 	}
-	cudaFreeHost(c->host[0]);
-	cudaFreeHost(c->host[1]);
+	fc_note(c, &rc, cudaFreeHost(c->host[0]), "cudaFreeHost");
+	fc_note(c, &rc, cudaFreeHost(c->host[1]), "cudaFreeHost");
 	double *ke = d->ke;
 	fc_box *box = d->box;
 	float *bounds = d->bounds;
@@ -102,37 +112,51 @@ static void fc_free_graph(fc_ctx *c) {
 	c->snap[0] = c->snap[1] = c->host[0] = c->host[1] = NULL;
 	c->snap_floats = 0;
 	c->latest = -1;
+	return rc;
 }
 
-void fc_destroy(fc_ctx *c) {
-	if (c == NULL) {
-		return;
-	}
+int fc_release(fc_ctx *c) {
+	int rc = 0;
 	if (c->compute) {
-		cudaStreamSynchronize(c->compute);
+		fc_note(c, &rc, cudaStreamSynchronize(c->compute), "cudaStreamSynchronize(compute)");
 	}
 	if (c->copy) {
-		cudaStreamSynchronize(c->copy);
+		fc_note(c, &rc, cudaStreamSynchronize(c->copy), "cudaStreamSynchronize(copy)");
 	}
-	fc_free_graph(c);
-	cudaFree(c->d.ke);
-	cudaFree(c->d.box);
-	cudaFree(c->d.bounds);
-	cudaFreeHost(c->ke_host);
+	int g = fc_free_graph(c);
+	if (rc == 0) {
+		rc = g;
+	}
+	fc_note(c, &rc, cudaFree(c->d.ke), "cudaFree(ke)");
+	fc_note(c, &rc, cudaFree(c->d.box), "cudaFree(box)");
+	fc_note(c, &rc, cudaFree(c->d.bounds), "cudaFree(bounds)");
+	fc_note(c, &rc, cudaFreeHost(c->ke_host), "cudaFreeHost(ke)");
+	c->d.ke = NULL;
+	c->d.box = NULL;
+	c->d.bounds = NULL;
+	c->ke_host = NULL;
 	for (int b = 0; b < 2; b++) {
 		if (c->ready[b]) {
-			cudaEventDestroy(c->ready[b]);
+			fc_note(c, &rc, cudaEventDestroy(c->ready[b]), "cudaEventDestroy");
+			c->ready[b] = NULL;
 		}
 		if (c->copied[b]) {
-			cudaEventDestroy(c->copied[b]);
+			fc_note(c, &rc, cudaEventDestroy(c->copied[b]), "cudaEventDestroy");
+			c->copied[b] = NULL;
 		}
 	}
 	if (c->compute) {
-		cudaStreamDestroy(c->compute);
+		fc_note(c, &rc, cudaStreamDestroy(c->compute), "cudaStreamDestroy(compute)");
+		c->compute = NULL;
 	}
 	if (c->copy) {
-		cudaStreamDestroy(c->copy);
+		fc_note(c, &rc, cudaStreamDestroy(c->copy), "cudaStreamDestroy(copy)");
+		c->copy = NULL;
 	}
+	return rc;
+}
+
+void fc_free(fc_ctx *c) {
 	free(c);
 }
 
@@ -156,7 +180,10 @@ int fc_upload(fc_ctx *c, int n, int dims, const float *pos, const float *vel,
               const int *row_ptr, const int *col, const float *weight) {
 	CK(cudaStreamSynchronize(c->compute));
 	CK(cudaStreamSynchronize(c->copy));
-	fc_free_graph(c);
+	int freed = fc_free_graph(c);
+	if (freed != 0) {
+		return freed;
+	}
 	fc_dev *d = &c->d;
 	d->n = n;
 	d->dims = dims;

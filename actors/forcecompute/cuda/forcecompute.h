@@ -45,8 +45,12 @@ const char *fc_error_string(int code);
 int fc_create(fc_ctx **out);
 // fc_last_error is the message of the last failure on c ("" if none).
 const char *fc_last_error(const fc_ctx *c);
-// fc_destroy frees every device and pinned host allocation of c.
-void fc_destroy(fc_ctx *c);
+// fc_release frees every device and pinned host allocation, stream and
+// event of c, all of them even after a failure, and returns the first
+// failure; c itself stays readable for fc_last_error until fc_free.
+int fc_release(fc_ctx *c);
+// fc_free frees c (after fc_release).
+void fc_free(fc_ctx *c);
 
 // fc_set_params copies p into constant memory.
 int fc_set_params(fc_ctx *c, const fc_params *p);

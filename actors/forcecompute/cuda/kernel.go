@@ -60,7 +60,8 @@ func newKernel(p kernel.Params) (*Kernel, error) {
 				return
 			}
 			err = ctxError(ctx, rc)
-			C.fc_destroy(ctx)
+			C.fc_release(ctx)
+			C.fc_free(ctx)
 			return
 		}
 		k.ctx = ctx
@@ -70,7 +71,8 @@ func newKernel(p kernel.Params) (*Kernel, error) {
 	if err != nil {
 		k.th.do(func() {
 			if k.ctx != nil {
-				C.fc_destroy(k.ctx)
+				C.fc_release(k.ctx)
+				C.fc_free(k.ctx)
 			}
 		})
 		k.th.stop()
@@ -334,17 +336,20 @@ func (k *Kernel) KineticEnergy() float64 { return k.ke }
 // Ticks counts ticks since the last Upload.
 func (k *Kernel) Ticks() int { return k.ticks }
 
-// Close frees the device memory and stops the thread. Later calls return
+// Close frees the device memory, streams and events, and stops the thread;
+// it reports the first CUDA call that failed on the way. Later calls return
 // kernel.ErrClosed.
 func (k *Kernel) Close() error {
 	if k.closed {
 		return kernel.ErrClosed
 	}
+	var err error
 	k.th.do(func() {
-		C.fc_destroy(k.ctx)
+		err = ctxError(k.ctx, C.fc_release(k.ctx))
+		C.fc_free(k.ctx)
 	})
 	k.th.stop()
 	k.ctx = nil
 	k.closed = true
-	return nil
+	return err
 }
