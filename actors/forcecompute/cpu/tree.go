@@ -3,9 +3,9 @@ package cpu
 import "math/bits"
 
 const (
-	levels   = 16 // tree depth cut-off: Morton keys use 16 bits per dimension
-	leafSize = 8  // a cell with at most this many nodes is a leaf
-
+	levels   = 16  // tree depth cut-off: Morton keys use 16 bits per dimension
+	leafSize = 8   // a cell with at most this many nodes is a leaf
+	groupMax = 256 // nodes walked together share one interaction list
 )
 
 // node is one Barnes-Hut cell. Cells are stored in depth-first preorder, so
@@ -175,5 +175,3 @@ func (t *tree) build(lo, hi int32, grouped bool) int32 {
 	nd.next = int32(len(t.nodes))
 	return idx
 }
-
-var groupMax int32 = 256 // nodes walked together share one interaction list
