@@ -1,13 +1,17 @@
 // Package cpu is the parallel Go implementation of kernel.Kernel ("cpu").
 //
 // State is structure of arrays of float32. Each tick sorts the nodes by
-// Morton code, builds a Barnes-Hut octree (quadtree in 2D) over the sorted
-// order in a reused flat arena, walks it per node on worker goroutines that
-// write disjoint slices, then integrates. Steady-state ticks allocate
-// nothing, and results depend only on the parameters (seed included), the
-// graph, the constraints and the worker count. The math is the spec in
-// kernel.Params; the tree is the one it describes, cut off at 16 levels and
-// with leaves of up to 8 nodes summed exactly.
+// Morton code (a radix sort), builds a Barnes-Hut octree (quadtree in 2D)
+// over the sorted order in a reused flat arena in preorder, and then, for
+// each group of up to 256 nodes sharing a cell, walks the tree once into an
+// interaction list that is summed for every node of the group (AVX-512 or
+// AVX assembly on amd64, plain Go elsewhere). Workers take groups from a
+// shared counter and write disjoint slices; springs, gravity and
+// integration follow. Every 8 ticks the nodes are renumbered internally in
+// Morton order so neighbours sit near each other in memory; the API speaks
+// the caller's ids. Steady-state ticks allocate nothing, and results depend
+// only on the parameters (seed included), the graph, the constraints and
+// the worker count. The math is the spec on kernel.Params.
 //
 // Nothing here imports an actor package.
 package cpu

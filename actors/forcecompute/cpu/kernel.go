@@ -66,6 +66,7 @@ func (k *Kernel) applyParams(p kernel.Params) {
 		k.workers = w
 		k.keParts = make([]float64, w)
 		k.lists = make([]ilist, w)
+		k.sizeLists()
 		k.bounds = make([]float32, w*6)
 	}
 	k.p = p
@@ -138,7 +139,21 @@ func (k *Kernel) resize(n, keep int) {
 		k.ext[i], k.intl[i] = int32(i), int32(i)
 	}
 	k.packed = make([]float32, 4*n)
+	k.sizeLists()
 	k.tree.alloc(n, d)
+}
+
+// sizeLists gives every interaction list room for its longest possible
+// length: accepted cells are disjoint, so a list has at most n terms plus
+// padding, and ticks never grow one.
+func (k *Kernel) sizeLists() {
+	for w := range k.lists {
+		l := &k.lists[w]
+		if cap(l.x) < k.n+16 {
+			c := k.n + 16
+			l.x, l.y, l.z, l.m = make([]float32, 0, c), make([]float32, 0, c), make([]float32, 0, c), make([]float32, 0, c)
+		}
+	}
 }
 
 // keepConstraints drops constraints naming nodes >= n and re-applies pins.

@@ -5,7 +5,8 @@ import (
 	"math"
 )
 
-// Pin fixes a node at a position, e.g. while a user drags it. Z is ignored in 2D.
+// Pin fixes a node at a position, e.g. while a user drags it. Z is ignored
+// in 2D. When a node is pinned twice, the later pin wins.
 type Pin struct {
 	Node    int32
 	X, Y, Z float32

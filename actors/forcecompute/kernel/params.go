@@ -1,9 +1,11 @@
 package kernel
 
 // Params are the physics parameters. The per-tick model below is the spec
-// shared by every Kernel implementation; CPU and CUDA must agree to 1e-3
-// relative error (exactly so with Theta == 0). All arithmetic is float32
-// except where noted. n is the node count, t the 0-based index of the tick
+// shared by every Kernel implementation: with Theta == 0, CPU and CUDA
+// must agree to 1e-3 relative error (kerneltest.Run checks a kernel against
+// kerneltest.Reference); with Theta > 0 each stays within the Barnes-Hut
+// tolerances kerneltest.Run checks. All arithmetic is float32 except where
+// noted. n is the node count, t the 0-based index of the tick
 // being computed (Ticks() before it), d = Dims.
 //
 //	alpha = Alpha(p, t)                                   (float64 on the host, then float32)
@@ -25,11 +27,15 @@ package kernel
 //
 // Barnes-Hut (Theta > 0) replaces the repulsion sum by a walk of a tree of
 // cubes (squares in 2D): the root is the smallest cube holding every node,
-// each cell splits into 2^d equal children, and a cell of side s whose
-// centre of mass (every node has mass 1) is at distance D from x_i is taken
-// as one body of mass m = its node count when s < Theta * D (s/D < Theta);
-// otherwise its children (or, in a leaf, its nodes exactly) are visited.
-// Theta == 0 is the exact all-pairs sum, the reference in tests.
+// and each cell splits into 2^d equal children. A cell of side s whose
+// centre of mass (every node has mass 1) lies at distance D from x_i may be
+// taken as one body of mass m = its node count only when s < Theta * D
+// (s/D < Theta, the criterion d3-force uses); otherwise its children (in a
+// leaf, its nodes one by one) are visited. A kernel may open more cells
+// than that, which is only more exact: the CPU kernel walks groups of up to
+// 256 nodes together and uses the distance from the centre of mass to the
+// group's bounding box as D. Theta == 0 is the exact all-pairs sum, the
+// reference in tests (kerneltest.Reference implements it naively).
 //
 // Initial positions come from InitialPositions; Defaults gives a good
 // layout out of the box.
