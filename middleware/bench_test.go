@@ -14,14 +14,30 @@ import (
 
 // BenchmarkThroughput compares, in one run, plain Send from a root context
 // with tracked send+ack: each op is one message, sent and processed
-// (Plain), or sent, processed and acknowledged (Tracked; at most 1024
-// pending). Reported as msg/s.
+// (Plain; Untracked: through the middleware, of a type not registered),
+// or sent, processed and acknowledged (Tracked; at most 1024 pending).
+// Reported as msg/s.
 func BenchmarkThroughput(b *testing.B) {
 	b.Run("Plain", func(b *testing.B) {
 		sys := newSystem(b)
 		done, count := sink(b.N)
 		pid := spawn(b, sys, actor.PropsFromFunc(count))
 		root := actor.NewRootContext(sys, nil)
+		msg := &testpb.Work{}
+		b.ReportAllocs()
+		b.ResetTimer()
+		for range b.N {
+			root.Send(pid, msg)
+		}
+		<-done
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msg/s")
+	})
+	b.Run("Untracked", func(b *testing.B) { // through the middleware, not registered
+		sys := newSystem(b)
+		d := mustNew(b, sys)
+		done, count := sink(b.N)
+		pid := spawn(b, sys, actor.PropsFromFunc(count, d.PropsOption()))
+		root := d.RootContext()
 		msg := &testpb.Work{}
 		b.ReportAllocs()
 		b.ResetTimer()
