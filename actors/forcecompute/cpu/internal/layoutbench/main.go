@@ -43,6 +43,7 @@ type result struct {
 	BestMs    float64 `json:"best_ms_per_tick"`
 	Kinetic   float64 `json:"kinetic_energy"`
 	SettledAt int     `json:"settled_at_tick,omitempty"`
+	SettledMs float64 `json:"settled_ms,omitempty"`
 	EdgeCV    float64 `json:"edge_cv,omitempty"`
 	Stress    float64 `json:"stress,omitempty"`
 }
@@ -78,7 +79,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		}
 		return usageError{err}
 	}
-	if *edges == "" || *ticks < 1 || *repeat < 1 {
+	if *edges == "" || *ticks < 1 || *repeat < 1 || fs.NArg() > 0 {
 		fs.Usage()
 		return usageError{errors.New("need -edges FILE, -ticks >= 1 and -repeat >= 1")}
 	}
@@ -105,13 +106,17 @@ func run(args []string, stdout, stderr io.Writer) error {
 		}
 		start := time.Now()
 		if *settle > 0 {
+			settledAt, settledMs := 0, 0.0
 			for t := 0; t < *ticks; t++ {
 				if err := k.Step(1); err != nil {
 					return err
 				}
-				if res.SettledAt == 0 && k.KineticEnergy()/float64(g.Nodes) < *settle {
-					res.SettledAt = t + 1
+				if settledAt == 0 && k.KineticEnergy()/float64(g.Nodes) < *settle {
+					settledAt, settledMs = t+1, float64(time.Since(start).Microseconds())/1000
 				}
+			}
+			if settledAt > 0 && (res.SettledAt == 0 || settledMs < res.SettledMs) {
+				res.SettledAt, res.SettledMs = settledAt, settledMs
 			}
 		} else if err := k.Step(*ticks); err != nil {
 			return err
