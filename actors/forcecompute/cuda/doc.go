@@ -10,9 +10,11 @@
 // between ticks), velocities, the graph in CSR form, constraints as a CSR of
 // partners; the parameters sit in constant memory. Repulsion with Theta > 0
 // is Barnes-Hut on the GPU: nodes sorted by Morton code (CUB radix sort), a
-// binary radix tree over the keys, centres of mass bottom-up, one stack walk
-// per node in Morton order, with the CPU kernel's opening test (see
-// tree.cuh). Theta == 0 is an exact all-pairs sum tiled in shared memory.
+// binary radix tree over the keys, centres of mass bottom-up, and a stack
+// walk per node in which each warp of 32 Morton-consecutive nodes opens the
+// same cells, by the CPU kernel's test applied to the warp's bounding box
+// (see tree.cuh). Theta == 0 is an exact all-pairs sum tiled in shared
+// memory.
 //
 // Positions stay on the device; Positions, or Snapshot then Collect, bring
 // them back through two pinned host buffers on a copy stream, so a snapshot

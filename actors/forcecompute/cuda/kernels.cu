@@ -105,8 +105,8 @@ __global__ void k_bottom_up(fc_tree t) {
 	}
 }
 
-// k_walk computes the tree repulsion of sorted node s, threads in Morton
-// order so a warp walks nearby cells.
+// k_walk computes the tree repulsion of sorted node s. Threads follow the
+// Morton order, so each warp is one walk group (FC_GROUP == warp size).
 __global__ void k_walk(fc_tree t, const int *perm, fc_soa rep) {
 	int s = blockIdx.x * blockDim.x + threadIdx.x;
 	if (s < t.n) {
