@@ -1,0 +1,87 @@
+package middleware
+
+import (
+	"testing"
+	"time"
+
+	"github.com/protoack/protoack/messaging"
+)
+
+// idN returns a distinct ID whose first byte (the shard) is 0.
+func idN(n int) messaging.ID {
+	var id messaging.ID
+	id[1], id[2], id[3] = byte(n), byte(n>>8), byte(n>>16)
+	return id
+}
+
+// TestWindowVerdicts: new IDs are processed; a done ID is re-acked with its
+// outcome; one in progress gets Retrying; after Failed only a later
+// attempt is processed again.
+func TestWindowVerdicts(t *testing.T) {
+	w := newWindow(1024, time.Minute)
+	t0 := time.Unix(1000, 0)
+	a, b := idN(1), idN(2)
+	if v, _, _, _ := w.begin(a, 1, nil, t0); v != process {
+		t.Fatalf("new ID: verdict %v", v)
+	}
+	if v, _, _, _ := w.begin(a, 2, nil, t0); v != inProgress {
+		t.Fatalf("in progress: verdict %v", v)
+	}
+	_, e, _, _ := w.begin(b, 1, nil, t0)
+	w.finish(e, messaging.StatusFailed, "no")
+	if v, _, st, why := w.begin(b, 1, nil, t0); v != reack || st != messaging.StatusFailed || why != "no" {
+		t.Fatalf("Failed, same attempt: %v %v %q", v, st, why)
+	}
+	if v, _, _, _ := w.begin(b, 2, nil, t0); v != process {
+		t.Fatalf("Failed, later attempt: verdict %v", v)
+	}
+	_, e, _, _ = w.begin(idN(3), 1, nil, t0)
+	w.finish(e, messaging.StatusSuccess, "")
+	if v, _, st, _ := w.begin(idN(3), 5, nil, t0); v != reack || st != messaging.StatusSuccess {
+		t.Fatalf("Success: %v %v", v, st)
+	}
+}
+
+// TestWindowBounds: the window remembers at least count/2 and at most
+// count IDs, and forgets IDs older than its age.
+func TestWindowBounds(t *testing.T) {
+	const count = 16 * 64 // 32 per shard and generation
+	w := newWindow(count, time.Minute)
+	t0 := time.Unix(1000, 0)
+	done := func(id messaging.ID, now time.Time) {
+		if v, e, _, _ := w.begin(id, 1, nil, now); v == process {
+			w.finish(e, messaging.StatusSuccess, "")
+		}
+	}
+	const n = 1000 // all in shard 0, whose share is count/16 = 64
+	for i := range n {
+		done(idN(i), t0)
+	}
+	remembered := 0
+	for i := range n {
+		if e := w.find(idN(i)); e != nil {
+			remembered++
+		}
+	}
+	if remembered < 32 || remembered > 64 {
+		t.Errorf("remembers %d IDs of shard 0, want 32..64", remembered)
+	}
+	if w.find(idN(n-1)) == nil || w.find(idN(0)) != nil {
+		t.Error("should remember the newest and forget the oldest")
+	}
+	if n := w.len(); n > count {
+		t.Errorf("len %d > count %d", n, count)
+	}
+	// Age: an ID older than the age bound is processed again.
+	late := t0.Add(time.Minute + time.Second)
+	if v, _, _, _ := w.begin(idN(n-1), 2, nil, late); v != process {
+		t.Errorf("expired ID: verdict %v, want process", v)
+	}
+	// And the old generation is dropped once it is older than the age.
+	for i := range 3 {
+		done(idN(n+i), late.Add(2*time.Minute))
+	}
+	if w.find(idN(n-2)) != nil {
+		t.Error("an expired generation is still remembered")
+	}
+}
