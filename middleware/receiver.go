@@ -65,8 +65,9 @@ func (d *Delivery) receive(ctx actor.ReceiverContext, env *actor.MessageEnvelope
 	// ack route; the received envelope is shared, so it is not changed. A
 	// handler that forwards it (ctx.Forward) passes on no ack route: the
 	// next receiver sees no Sender, or the requester, and does not ack.
-	e.env.Header, e.env.Message, e.env.Sender = env.Header, env.Message, replyTo
-	d.run(ctx, &e.env, e, next)
+	// The window keeps e, but not this envelope (nor so the payload): the
+	// handler may Stash it.
+	d.run(ctx, &actor.MessageEnvelope{Header: env.Header, Message: env.Message, Sender: replyTo}, e, next)
 }
 
 // run calls the handler and acks its outcome, also when it panics.

@@ -34,10 +34,9 @@ type entry struct {
 	id      messaging.ID
 	at      time.Time
 	attempt int
-	status  messaging.Status      // guarded by the shard lock
-	reason  string                // guarded by the shard lock
-	route   *actor.PID            // where acks go
-	env     actor.MessageEnvelope // what the handler gets (one allocation with the entry)
+	status  messaging.Status // guarded by the shard lock
+	reason  string           // guarded by the shard lock
+	route   *actor.PID       // where acks go
 
 	// Set by Report from the handler's goroutine, read after it returns.
 	reported messaging.Status
