@@ -12,6 +12,8 @@
 
 #define FC_BLOCK 256
 
+static_assert(FC_BLOCK % FC_GROUP == 0 && FC_GROUP == 32, "walk groups must be whole warps");
+
 __constant__ fc_params c_p;
 
 static inline unsigned fc_blocks(int n) {
