@@ -5,8 +5,6 @@ import (
 	"io"
 	"text/tabwriter"
 
-	"github.com/protoack/protoack/actors/forcecompute/cpu"
-	"github.com/protoack/protoack/actors/forcecompute/cuda"
 	"github.com/protoack/protoack/actors/forcecompute/cuda/internal/compare"
 	"github.com/protoack/protoack/actors/forcecompute/kernel"
 )
@@ -17,18 +15,18 @@ const (
 	qualityTicks  = 300
 )
 
-// pair opens a CPU and a CUDA kernel with parameters p.
-func pair(p kernel.Params) (ref, gpu kernel.Kernel, err error) {
-	c, err := cpu.New(p)
+// pair opens the reference and the device kernel with parameters p.
+func pair(cfg config, p kernel.Params) (ref, dev kernel.Kernel, err error) {
+	r, err := cfg.ref(p)
 	if err != nil {
 		return nil, nil, err
 	}
-	g, err := cuda.New(p)
+	d, err := cfg.dev(p)
 	if err != nil {
-		c.Close()
+		r.Close()
 		return nil, nil, err
 	}
-	return c, g, nil
+	return r, d, nil
 }
 
 func closeAll(ks ...kernel.Kernel) {
@@ -48,23 +46,23 @@ func verdict(ok bool) string {
 // constraints: exactly summed repulsion (Theta 0) must agree to maxForceErr;
 // Barnes-Hut (Theta 0.9, different trees) is reported. It returns the number
 // of failed checks.
-func checkForces(w io.Writer) (int, error) {
+func checkForces(w io.Writer, cfg config) (int, error) {
 	fmt.Fprintf(w, "forces after one tick, CUDA vs CPU (relative error; Theta 0 must be <= %g)\n", maxForceErr)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "dims\tnodes\tseed\ttheta\terror\tcheck\t")
 	failed := 0
 	for _, dims := range []int{2, 3} {
-		for _, n := range []int{1000, 20000} {
+		for _, n := range cfg.forceSizes {
 			for seed := uint64(1); seed <= 2; seed++ {
 				for _, theta := range []float32{0, 0.9} {
 					p := kernel.Defaults()
 					p.Dims, p.Seed, p.Theta = dims, seed, theta
-					ref, gpu, err := pair(p)
+					ref, dev, err := pair(cfg, p)
 					if err != nil {
 						return failed, err
 					}
-					e, err := compare.FirstTick(ref, gpu, compare.Graph(n, seed), compare.Constraints(n, seed), dims)
-					closeAll(ref, gpu)
+					e, err := compare.FirstTick(ref, dev, compare.Graph(n, seed), compare.Constraints(n, seed), dims)
+					closeAll(ref, dev)
 					if err != nil {
 						return failed, err
 					}
@@ -86,27 +84,27 @@ func checkForces(w io.Writer) (int, error) {
 
 // checkQuality runs both kernels qualityTicks ticks with the defaults and
 // compares edge-length CV and stress. It returns the number of failures.
-func checkQuality(w io.Writer) (int, error) {
+func checkQuality(w io.Writer, cfg config) (int, error) {
 	fmt.Fprintf(w, "\nlayout quality after %d ticks, defaults (must agree within %.0f%%)\n", qualityTicks, 100*maxQualityErr)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "dims\tnodes\tcpu edge CV\tcuda edge CV\tcpu stress\tcuda stress\tcheck\t")
 	failed := 0
 	for _, dims := range []int{2, 3} {
-		for _, n := range []int{2000, 20000} {
+		for _, n := range cfg.qualitySizes {
 			p := kernel.Defaults()
 			p.Dims = dims
 			g := compare.Graph(n, 42)
-			ref, gpu, err := pair(p)
+			ref, dev, err := pair(cfg, p)
 			if err != nil {
 				return failed, err
 			}
 			cvC, stC, err := compare.Quality(ref, g, dims, qualityTicks)
 			if err != nil {
-				closeAll(ref, gpu)
+				closeAll(ref, dev)
 				return failed, err
 			}
-			cvG, stG, err := compare.Quality(gpu, g, dims, qualityTicks)
-			closeAll(ref, gpu)
+			cvG, stG, err := compare.Quality(dev, g, dims, qualityTicks)
+			closeAll(ref, dev)
 			if err != nil {
 				return failed, err
 			}

@@ -8,13 +8,27 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/protoack/protoack/actors/forcecompute/cpu"
 	"github.com/protoack/protoack/actors/forcecompute/cuda"
+	"github.com/protoack/protoack/actors/forcecompute/kernel"
 )
 
+// config is what a run checks and times, and with which kernels.
 type config struct {
-	sizes []int
-	ticks int
-	cpu   bool
+	sizes        []int // timed node counts, 3D
+	ticks        int   // timed device ticks per size
+	cpu          bool  // also time the reference kernel
+	forceSizes   []int // node counts of the one-tick force comparison
+	qualitySizes []int // node counts of the quality comparison
+	ref, dev     func(kernel.Params) (kernel.Kernel, error)
+}
+
+func openCPU(p kernel.Params) (kernel.Kernel, error) {
+	k, err := cpu.New(p)
+	if err != nil {
+		return nil, err
+	}
+	return k, nil
 }
 
 func run(args []string, stdout, stderr io.Writer) error {
@@ -29,7 +43,14 @@ func run(args []string, stdout, stderr io.Writer) error {
 		}
 		return usageError{err}
 	}
-	cfg := config{ticks: *ticks, cpu: *cpu}
+	cfg := config{
+		ticks:        *ticks,
+		cpu:          *cpu,
+		forceSizes:   []int{1000, 20000},
+		qualitySizes: []int{2000, 20000},
+		ref:          openCPU,
+		dev:          cuda.New,
+	}
 	for _, s := range strings.Split(*sizes, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		if err != nil || n < 2 {
@@ -49,14 +70,18 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "device: %s\n\n", name)
+	return check(cfg, stdout)
+}
 
+// check compares cfg.dev with cfg.ref and times cfg.dev, printing tables.
+func check(cfg config, stdout io.Writer) error {
 	failed := 0
-	n, err := checkForces(stdout)
+	n, err := checkForces(stdout, cfg)
 	if err != nil {
 		return err
 	}
 	failed += n
-	if n, err = checkQuality(stdout); err != nil {
+	if n, err = checkQuality(stdout, cfg); err != nil {
 		return err
 	}
 	failed += n

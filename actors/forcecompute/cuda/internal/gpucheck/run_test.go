@@ -34,3 +34,31 @@ func TestNoGPU(t *testing.T) {
 		t.Fatalf("exit %d, stderr %q; want 1 and the reason %q", code, errb.String(), reason)
 	}
 }
+
+// The whole check, with the CPU kernel standing in for the device: every
+// table is printed and every check passes (the two kernels are the same).
+func TestCheckWithCPUAsDevice(t *testing.T) {
+	cfg := config{
+		sizes:        []int{3000},
+		ticks:        2,
+		cpu:          true,
+		forceSizes:   []int{300},
+		qualitySizes: []int{300},
+		ref:          openCPU,
+		dev:          openCPU,
+	}
+	var out bytes.Buffer
+	if err := check(cfg, &out); err != nil {
+		t.Fatalf("check: %v\n%s", err, out.String())
+	}
+	s := out.String()
+	t.Log("\n" + s)
+	for _, want := range []string{"forces after one tick", "layout quality", "timing, 3D", "all checks passed"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("output lacks %q", want)
+		}
+	}
+	if strings.Contains(s, "FAIL") {
+		t.Error("a check failed with identical kernels")
+	}
+}

@@ -6,8 +6,6 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/protoack/protoack/actors/forcecompute/cpu"
-	"github.com/protoack/protoack/actors/forcecompute/cuda"
 	"github.com/protoack/protoack/actors/forcecompute/cuda/internal/compare"
 	"github.com/protoack/protoack/actors/forcecompute/kernel"
 )
@@ -32,12 +30,12 @@ func timeTicks(w io.Writer, cfg config) error {
 	for _, n := range cfg.sizes {
 		p := kernel.Defaults()
 		g := compare.Graph(n, 42)
-		gpu, err := cuda.New(p)
+		dev, err := cfg.dev(p)
 		if err != nil {
 			return err
 		}
-		ms, posMs, err := timeKernel(gpu, g, 3, cfg.ticks, true)
-		gpu.Close()
+		ms, posMs, err := timeKernel(dev, g, 3, cfg.ticks, true)
+		dev.Close()
 		if err != nil {
 			return err
 		}
@@ -50,7 +48,7 @@ func timeTicks(w io.Writer, cfg config) error {
 		}
 		cpuMs, speedup := "-", "-"
 		if cfg.cpu {
-			c, err := cpu.New(p)
+			c, err := cfg.ref(p)
 			if err != nil {
 				return err
 			}
@@ -59,7 +57,7 @@ func timeTicks(w io.Writer, cfg config) error {
 			if err != nil {
 				return err
 			}
-			cpuMs, speedup = fmt.Sprintf("%.1f", cm), fmt.Sprintf("%.0fx", cm/ms)
+			cpuMs, speedup = fmt.Sprintf("%.1f", cm), fmt.Sprintf("%.1fx", cm/ms)
 		}
 		fmt.Fprintf(tw, "%d\t%d\t%.3f\t%s\t%.3f\t%s\t%s\t\n", n, g.RowPtr[n]/2, ms, goal, posMs, cpuMs, speedup)
 	}
