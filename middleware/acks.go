@@ -41,9 +41,19 @@ func (d *Delivery) onAck(pid *actor.PID, m *ackpb.Ack) {
 		d.cfg.log.Debug("protoack: malformed ack dropped", "len(id)", len(m.GetId()))
 		return
 	}
+	var seq uint32
+	if pid != nil {
+		seq = pid.RequestId
+	}
+	d.acknowledge(seq, ack)
+}
+
+// acknowledge feeds ack, which came to the route with RequestId seq, to
+// the tracker and, with WithAcksToActor, to the actor that sent the message.
+func (d *Delivery) acknowledge(seq uint32, ack messaging.Ack) {
 	var self *actor.PID
-	if d.cfg.acksToActor && pid != nil {
-		if p := d.routes.get(pid.RequestId); p != nil && p.id == ack.ID {
+	if d.cfg.acksToActor {
+		if p := d.routes.get(seq); p != nil && p.id == ack.ID {
 			self = p.self
 		}
 	}

@@ -93,9 +93,15 @@ func (d *Delivery) end(e *entry, status messaging.Status, reason string) {
 }
 
 // sendAck sends a to route through the Delivery's plain root context
-// (a ReceiverContext has no Send).
+// (a ReceiverContext has no Send). An ack to this Delivery's own route
+// (the sender is in this process and uses this Delivery) skips protoactor
+// and the protobuf form.
 func (d *Delivery) sendAck(route *actor.PID, a messaging.Ack) {
 	if route == nil {
+		return
+	}
+	if d.cfg.ackLink == nil && route.Id == d.routeID && route.Address == d.system.Address() {
+		d.acknowledge(route.RequestId, a)
 		return
 	}
 	m := toProto(a)
