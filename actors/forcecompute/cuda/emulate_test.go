@@ -11,58 +11,6 @@ import (
 	"github.com/protoack/protoack/actors/forcecompute/kernel"
 )
 
-// emuKernel is a kernel.Kernel over emulate, the device algorithm run on the
-// host, so the compare helpers can hold it to the CPU kernel without a GPU.
-// It supports what those helpers use: no re-upload keeping positions.
-type emuKernel struct {
-	p        kernel.Params
-	g        kernel.Graph
-	c        kernel.Constraints
-	pos, vel []float32
-	ticks    int
-	ke       float64
-}
-
-func (e *emuKernel) Name() string { return "cuda-emulated" }
-
-func (e *emuKernel) Upload(g kernel.Graph) error {
-	e.g, e.c, e.ticks = g, kernel.Constraints{}, 0
-	e.pos, e.vel = make([]float32, e.p.Dims*g.Nodes), make([]float32, e.p.Dims*g.Nodes)
-	kernel.InitialPositions(e.p, 0, g.Nodes, e.pos)
-	return nil
-}
-
-func (e *emuKernel) SetParams(p kernel.Params) error { e.p = p; return nil }
-
-func (e *emuKernel) SetConstraints(c kernel.Constraints) error {
-	e.c = c
-	pk := pack(c, e.g.Nodes)
-	n := e.g.Nodes
-	for i, j := range pk.pinOf {
-		if j >= 0 {
-			for d := 0; d < e.p.Dims; d++ {
-				e.pos[d*n+i], e.vel[d*n+i] = pk.pinPos[3*int(j)+d], 0
-			}
-		}
-	}
-	return nil
-}
-
-func (e *emuKernel) Step(ticks int) error {
-	ke, err := emulate(e.p, e.g, e.c, e.pos, e.vel, e.ticks, ticks)
-	if err != nil {
-		return err
-	}
-	e.ke = ke
-	e.ticks += ticks
-	return nil
-}
-
-func (e *emuKernel) Positions(dst []float32) (int, error) { return copy(dst, e.pos), nil }
-func (e *emuKernel) KineticEnergy() float64               { return e.ke }
-func (e *emuKernel) Ticks() int                           { return e.ticks }
-func (e *emuKernel) Close() error                         { return nil }
-
 func newCPU(t *testing.T, p kernel.Params) *cpu.Kernel {
 	t.Helper()
 	k, err := cpu.New(p)
@@ -84,7 +32,7 @@ func TestEmulatedExactMatchesCPU(t *testing.T) {
 				g := compare.Graph(1500, seed)
 				c := compare.Constraints(g.Nodes, seed)
 				ref := newCPU(t, p)
-				emu := &emuKernel{p: p}
+				emu := newHostKernel(p)
 				e, err := compare.FirstTick(ref, emu, g, c, dims)
 				if err != nil {
 					t.Fatal(err)
@@ -107,12 +55,11 @@ func TestEmulatedTreeApproximatesExact(t *testing.T) {
 		g := compare.Graph(3000, 5)
 		p := kernel.Defaults()
 		p.Dims, p.Theta = dims, 0
-		exact := &emuKernel{p: p}
 		prev := 0.0
 		for _, th := range []float32{0.3, 0.6, 0.9} {
 			q := p
 			q.Theta = th
-			e, err := compare.FirstTick(exact, &emuKernel{p: q}, g, kernel.Constraints{}, dims)
+			e, err := compare.FirstTick(newHostKernel(p), newHostKernel(q), g, kernel.Constraints{}, dims)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -136,7 +83,7 @@ func TestEmulatedTreeQualityMatchesCPU(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		cvE, stE, err := compare.Quality(&emuKernel{p: p}, g, dims, 300)
+		cvE, stE, err := compare.Quality(newHostKernel(p), g, dims, 300)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -3,7 +3,6 @@
 package cuda
 
 import (
-	"errors"
 	"fmt"
 	"testing"
 
@@ -71,94 +70,5 @@ func TestGPUQualityMatchesCPU(t *testing.T) {
 		if compare.RelDiff(cvC, cvG) > 0.05 || compare.RelDiff(stC, stG) > 0.05 {
 			t.Errorf("%dD quality differs by more than 5%%", dims)
 		}
-	}
-}
-
-// The kernel contract on the device: state before Upload, re-upload keeping
-// positions, Dims changes, asynchronous snapshots, Close.
-func TestGPUContract(t *testing.T) {
-	p := kernel.Defaults()
-	k := newGPU(t, p)
-	if err := k.Step(1); !errors.Is(err, kernel.ErrNoGraph) {
-		t.Fatalf("Step before Upload: %v, want ErrNoGraph", err)
-	}
-	g := compare.Graph(500, 3)
-	if err := k.Upload(g); err != nil {
-		t.Fatal(err)
-	}
-	if err := k.Step(5); err != nil {
-		t.Fatal(err)
-	}
-	if k.Ticks() != 5 || !(k.KineticEnergy() > 0) {
-		t.Fatalf("after 5 ticks: Ticks %d, kinetic energy %g", k.Ticks(), k.KineticEnergy())
-	}
-	before := make([]float32, 3*g.Nodes)
-	if _, err := k.Positions(before); err != nil {
-		t.Fatal(err)
-	}
-
-	// A snapshot taken before more ticks still holds the older positions.
-	if err := k.Snapshot(); err != nil {
-		t.Fatal(err)
-	}
-	if err := k.Step(1); err != nil {
-		t.Fatal(err)
-	}
-	snap := make([]float32, 3*g.Nodes)
-	if _, err := k.Collect(snap); err != nil {
-		t.Fatal(err)
-	}
-	for i := range snap {
-		if snap[i] != before[i] {
-			t.Fatalf("snapshot[%d] = %v, want %v (taken before the tick)", i, snap[i], before[i])
-		}
-	}
-
-	// Growing the graph keeps the old nodes where they were.
-	now := make([]float32, 3*g.Nodes)
-	if _, err := k.Positions(now); err != nil {
-		t.Fatal(err)
-	}
-	big := compare.Graph(800, 3)
-	if err := k.Upload(big); err != nil {
-		t.Fatal(err)
-	}
-	grown := make([]float32, 3*big.Nodes)
-	if _, err := k.Positions(grown); err != nil {
-		t.Fatal(err)
-	}
-	for c := 0; c < 3; c++ {
-		for i := 0; i < g.Nodes; i++ {
-			if grown[c*big.Nodes+i] != now[c*g.Nodes+i] {
-				t.Fatalf("node %d coordinate %d moved on Upload", i, c)
-			}
-		}
-	}
-
-	// Pins hold; 2D works after a change of Dims.
-	q := p
-	q.Dims = 2
-	if err := k.SetParams(q); err != nil {
-		t.Fatal(err)
-	}
-	if err := k.SetConstraints(kernel.Constraints{Pins: []kernel.Pin{{Node: 7, X: 3, Y: 4}}}); err != nil {
-		t.Fatal(err)
-	}
-	if err := k.Step(10); err != nil {
-		t.Fatal(err)
-	}
-	flat := make([]float32, 2*big.Nodes)
-	if n, err := k.Positions(flat); err != nil || n != 2*big.Nodes {
-		t.Fatalf("Positions in 2D: %d, %v", n, err)
-	}
-	if flat[7] != 3 || flat[big.Nodes+7] != 4 {
-		t.Fatalf("pinned node at (%v, %v), want (3, 4)", flat[7], flat[big.Nodes+7])
-	}
-
-	if err := k.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if err := k.Step(1); !errors.Is(err, kernel.ErrClosed) {
-		t.Fatalf("Step after Close: %v, want ErrClosed", err)
 	}
 }

@@ -2,12 +2,6 @@
 
 package cuda
 
-/*
-#include <stdlib.h>
-#include "forcecompute.h"
-*/
-import "C"
-
 import (
 	"fmt"
 
@@ -20,13 +14,12 @@ const maxBatch = 4096
 // Kernel is the CUDA force kernel. Like every kernel.Kernel it is owned by
 // one goroutine; its CUDA calls run on its own locked OS thread.
 type Kernel struct {
-	th     *thread
-	ctx    *C.fc_ctx
+	dev    device
 	p      kernel.Params
 	closed bool
 
 	g     kernel.Graph // own copy (Weight never nil), for re-uploads
-	up    bool         // a graph was uploaded
+	up    bool         // a graph is on the device
 	ticks int
 	ke    float64
 	cons  kernel.Constraints
@@ -47,38 +40,11 @@ func newKernel(p kernel.Params) (*Kernel, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
-	k := &Kernel{th: startThread(), p: p}
-	var err error
-	k.th.do(func() {
-		if err = probe(); err != nil {
-			return
-		}
-		var ctx *C.fc_ctx
-		if rc := C.fc_create(&ctx); rc != 0 {
-			if ctx == nil {
-				err = codeError("fc_create", rc)
-				return
-			}
-			err = ctxError(ctx, rc)
-			C.fc_release(ctx)
-			C.fc_free(ctx)
-			return
-		}
-		k.ctx = ctx
-		cp := cParams(p)
-		err = ctxError(ctx, C.fc_set_params(ctx, &cp))
-	})
+	d, err := openGPU(p)
 	if err != nil {
-		k.th.do(func() {
-			if k.ctx != nil {
-				C.fc_release(k.ctx)
-				C.fc_free(k.ctx)
-			}
-		})
-		k.th.stop()
 		return nil, err
 	}
-	return k, nil
+	return &Kernel{dev: d, p: p}, nil
 }
 
 // Name is "cuda".
@@ -107,18 +73,16 @@ func (k *Kernel) Upload(g kernel.Graph) error {
 			own.Weight[i] = 1
 		}
 	}
+	d, n, on := k.p.Dims, g.Nodes, k.g.Nodes
 	keep := 0
 	var oldPos, oldVel []float32
-	if k.up {
-		keep = min(k.g.Nodes, g.Nodes)
-		if keep > 0 {
-			var err error
-			if oldPos, oldVel, err = k.download(); err != nil {
-				return err
-			}
+	if k.up && min(on, n) > 0 {
+		keep = min(on, n)
+		oldPos, oldVel = make([]float32, d*on), make([]float32, d*on)
+		if err := k.dev.download(oldPos, oldVel); err != nil {
+			return err
 		}
 	}
-	d, n, on := k.p.Dims, g.Nodes, k.g.Nodes
 	pos := make([]float32, d*n)
 	vel := make([]float32, d*n)
 	for c := 0; c < d && keep > 0; c++ {
@@ -134,28 +98,13 @@ func (k *Kernel) Upload(g kernel.Graph) error {
 
 // upload sends g and the state to the device and restarts the tick count.
 func (k *Kernel) upload(g kernel.Graph, pos, vel []float32) error {
-	var err error
-	k.th.do(func() {
-		rc := C.fc_upload(k.ctx, C.int(g.Nodes), C.int(k.p.Dims), fptr(pos), fptr(vel),
-			iptr(g.RowPtr), iptr(g.Col), fptr(g.Weight))
-		err = ctxError(k.ctx, rc)
-	})
-	if err != nil {
+	if err := k.dev.upload(g, k.p.Dims, pos, vel); err != nil {
 		k.up = false // the device state is gone
 		return err
 	}
 	k.g, k.up = g, true
 	k.ticks, k.ke = 0, 0
 	return nil
-}
-
-func (k *Kernel) download() (pos, vel []float32, err error) {
-	n := k.p.Dims * k.g.Nodes
-	pos, vel = make([]float32, n), make([]float32, n)
-	k.th.do(func() {
-		err = ctxError(k.ctx, C.fc_download(k.ctx, fptr(pos), fptr(vel)))
-	})
-	return pos, vel, err
 }
 
 // keepConstraints drops constraints naming nodes >= n and re-applies pins.
@@ -184,12 +133,7 @@ func (k *Kernel) SetParams(p kernel.Params) error {
 	if err := p.Validate(); err != nil {
 		return err
 	}
-	var err error
-	k.th.do(func() {
-		cp := cParams(p)
-		err = ctxError(k.ctx, C.fc_set_params(k.ctx, &cp))
-	})
-	if err != nil {
+	if err := k.dev.setParams(p); err != nil {
 		return err
 	}
 	dimsChanged := p.Dims != k.p.Dims
@@ -225,19 +169,11 @@ func (k *Kernel) SetConstraints(c kernel.Constraints) error {
 }
 
 func (k *Kernel) setConstraints(c kernel.Constraints) error {
-	if !k.up {
-		k.cons = c
-		return nil
-	}
-	pk := pack(c, k.g.Nodes)
-	var err error
-	k.th.do(func() {
-		pk.with(func(cc *C.fc_constraints) {
-			err = ctxError(k.ctx, C.fc_set_constraints(k.ctx, cc))
-		})
-	})
-	if err != nil {
-		return err
+	if k.up {
+		pk := pack(c, k.g.Nodes)
+		if err := k.dev.setConstraints(&pk); err != nil {
+			return err
+		}
 	}
 	k.cons = c
 	return nil
@@ -260,16 +196,12 @@ func (k *Kernel) Step(ticks int) error {
 		for t := 0; t < b; t++ {
 			k.alpha = append(k.alpha, float32(kernel.Alpha(k.p, k.ticks+t)))
 		}
-		var err error
-		var ke C.double
-		k.th.do(func() {
-			err = ctxError(k.ctx, C.fc_step(k.ctx, fptr(k.alpha), C.int(b), &ke))
-		})
+		ke, err := k.dev.step(k.alpha)
 		if err != nil {
 			return err
 		}
 		k.ticks += b
-		k.ke = float64(ke)
+		k.ke = ke
 		ticks -= b
 	}
 	return nil
@@ -296,11 +228,7 @@ func (k *Kernel) Snapshot() error {
 	if k.g.Nodes == 0 {
 		return nil
 	}
-	var err error
-	k.th.do(func() {
-		err = ctxError(k.ctx, C.fc_snapshot(k.ctx))
-	})
-	return err
+	return k.dev.snapshot()
 }
 
 // Collect waits for the latest Snapshot (taking one if there is none since
@@ -320,11 +248,7 @@ func (k *Kernel) Collect(dst []float32) (int, error) {
 	if n == 0 {
 		return 0, nil
 	}
-	var err error
-	k.th.do(func() {
-		err = ctxError(k.ctx, C.fc_collect(k.ctx, fptr(dst)))
-	})
-	if err != nil {
+	if err := k.dev.collect(dst); err != nil {
 		return 0, err
 	}
 	return n, nil
@@ -343,13 +267,6 @@ func (k *Kernel) Close() error {
 	if k.closed {
 		return kernel.ErrClosed
 	}
-	var err error
-	k.th.do(func() {
-		err = ctxError(k.ctx, C.fc_release(k.ctx))
-		C.fc_free(k.ctx)
-	})
-	k.th.stop()
-	k.ctx = nil
 	k.closed = true
-	return err
+	return k.dev.release()
 }
