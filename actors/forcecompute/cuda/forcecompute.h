@@ -41,7 +41,9 @@ int fc_device_name(char *buf, int len);
 // fc_error_string is cudaGetErrorString.
 const char *fc_error_string(int code);
 
-// fc_create selects device 0 and creates streams and events.
+// fc_create selects device 0 and creates streams and events. *out is NULL
+// only if the context itself could not be allocated; otherwise, even after a
+// failure, it is to be released with fc_release and fc_free.
 int fc_create(fc_ctx **out);
 // fc_last_error is the message of the last failure on c ("" if none).
 const char *fc_last_error(const fc_ctx *c);

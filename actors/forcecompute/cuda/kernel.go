@@ -12,7 +12,8 @@ import (
 const maxBatch = 4096
 
 // Kernel is the CUDA force kernel. Like every kernel.Kernel it is owned by
-// one goroutine; its CUDA calls run on its own locked OS thread.
+// one goroutine; its CUDA calls run on its own locked OS thread. Close frees
+// the device memory and ends that thread.
 type Kernel struct {
 	dev    device
 	p      kernel.Params
