@@ -52,7 +52,9 @@ func Open(backend string, p kernel.Params, log *slog.Logger) (kernel.Kernel, err
 		if ok {
 			k, err := cuda.New(p)
 			if err == nil {
-				log.Info("forcecompute: using the cuda kernel", "backend", BackendCUDA, "reason", "CUDA compiled in and a device is usable")
+				name, _ := cuda.DeviceName() // only for the log
+				log.Info("forcecompute: using the cuda kernel", "backend", BackendCUDA,
+					"reason", "CUDA compiled in and a device is usable", "device", name)
 				return k, nil
 			}
 			reason = err.Error()
