@@ -13,8 +13,8 @@ import (
 )
 
 // Available reports whether a CUDA device can be used and, if not, why,
-// in CUDA's words (e.g. "cudaGetDeviceCount: no CUDA-capable device is
-// detected").
+// in CUDA's words (e.g. "cuda: cudaGetDeviceCount: no CUDA-capable device
+// is detected").
 func Available() (ok bool, reason string) {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
