@@ -1,0 +1,22 @@
+//go:build !cuda
+
+package cuda
+
+import (
+	"testing"
+
+	"github.com/protoack/protoack/actors/forcecompute/kernel"
+)
+
+func TestNotCompiledIn(t *testing.T) {
+	const want = "CUDA not compiled in (build with -tags cuda)"
+	if ok, reason := Available(); ok || reason != want {
+		t.Errorf("Available() = %v, %q; want false, %q", ok, reason, want)
+	}
+	if k, err := New(kernel.Defaults()); k != nil || err == nil || err.Error() != "cuda: "+want {
+		t.Errorf("New = %v, %v; want nil and %q", k, err, "cuda: "+want)
+	}
+	if _, err := DeviceName(); err == nil {
+		t.Error("DeviceName succeeded without CUDA")
+	}
+}
