@@ -73,11 +73,12 @@ type Core struct {
 	rnd        *rand.Rand
 	ids        *rand.ChaCha8
 	maxPending int
+	stripe     int // which of each kind's metric stripes this core updates
 }
 
 // NewCore returns a Core whose time origin is epoch.
 func NewCore(epoch time.Time, cfg CoreConfig) (*Core, error) {
-	reg, err := newRegistryFromConfig(cfg.DefaultPolicy, cfg.Policies)
+	reg, err := newRegistryFromConfig(cfg.DefaultPolicy, cfg.Policies, 1)
 	if err != nil {
 		return nil, err
 	}
@@ -89,7 +90,7 @@ func NewCore(epoch time.Time, cfg CoreConfig) (*Core, error) {
 	return c, nil
 }
 
-func newRegistryFromConfig(def Policy, policies map[Kind]Policy) (*kindRegistry, error) {
+func newRegistryFromConfig(def Policy, policies map[Kind]Policy, stripes int) (*kindRegistry, error) {
 	if def == (Policy{}) {
 		def = DefaultPolicy()
 	}
@@ -103,7 +104,7 @@ func newRegistryFromConfig(def Policy, policies map[Kind]Policy) (*kindRegistry,
 		}
 		all[k] = p
 	}
-	return newKindRegistry(def, all), nil
+	return newKindRegistry(def, all, stripes), nil
 }
 
 func newCore(epoch time.Time, reg *kindRegistry, acks *ackCounters, seed, stream uint64, window int) *Core {
@@ -125,6 +126,7 @@ func newCore(epoch time.Time, reg *kindRegistry, acks *ackCounters, seed, stream
 		recent: newRecentSet(window),
 		rnd:    rand.New(rand.NewPCG(seed, stream)),
 		ids:    rand.NewChaCha8(key),
+		stripe: int(stream) % reg.stripes,
 	}
 	c.heap.slab = &c.slab
 	return c
@@ -177,7 +179,7 @@ func (c *Core) track(t int64, m Message) error {
 	}
 	c.index[m.ID] = i
 	c.heap.push(i)
-	ks.stats.sent.Add(1)
+	ks.stats[c.stripe].sent.Add(1)
 	return nil
 }
 
@@ -216,7 +218,7 @@ func (c *Core) acknowledge(t int64, a Ack) (AckResult, Outcome, bool) {
 		e.phase = phaseAwaitAck
 		e.deadline = t + int64(e.ks.policy.Load().Timeout)
 		c.heap.fix(int(e.heapIdx))
-		e.ks.stats.extended.Add(1)
+		e.ks.stats[c.stripe].extended.Add(1)
 		return AckExtended, Outcome{}, false
 	}
 	c.acks.unknown.Add(1) // a malformed ack with no status
@@ -313,7 +315,7 @@ func (c *Core) advance(t int64, acts *Actions) {
 		pol := e.ks.policy.Load()
 		switch e.phase {
 		case phaseAwaitAck:
-			e.ks.stats.timeouts.Add(1)
+			e.ks.stats[c.stripe].timeouts.Add(1)
 			err := &TimeoutError{Attempt: int(e.attempt), After: pol.Timeout}
 			if o, ended := c.retryLater(i, t, err, ResultExhausted, Ack{}); ended {
 				acts.Outcomes = append(acts.Outcomes, o)
@@ -323,7 +325,7 @@ func (c *Core) advance(t int64, acts *Actions) {
 			e.phase = phaseAwaitAck
 			e.deadline = t + int64(pol.Timeout)
 			c.heap.fix(0)
-			e.ks.stats.retried.Add(1)
+			e.ks.stats[c.stripe].retried.Add(1)
 			acts.Resends = append(acts.Resends, Resend{ID: e.id, Kind: e.ks.kind, Attempt: int(e.attempt), Fn: e.resend})
 		}
 	}
@@ -350,7 +352,7 @@ func (c *Core) end(i int32, t int64, r Result, err error, a Ack) Outcome {
 		ID: e.id, Kind: e.ks.kind, Result: r, Attempts: int(e.attempt), Err: err,
 		Ack: a, Latency: time.Duration(t - e.start), Data: e.data,
 	}
-	st := &e.ks.stats
+	st := &e.ks.stats[c.stripe]
 	switch r {
 	case ResultSuccess:
 		st.succeeded.Add(1)

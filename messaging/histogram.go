@@ -10,7 +10,6 @@ import (
 // sub-buckets per power of two, so a quantile is within 1/16 of the truth.
 type histogram struct {
 	counts [histBuckets]atomic.Uint64
-	n      atomic.Uint64
 	sum    atomic.Uint64 // nanoseconds
 	max    atomic.Uint64
 }
@@ -45,7 +44,6 @@ func histUpper(b int) uint64 {
 func (h *histogram) record(d time.Duration) {
 	v := uint64(max(d, 0))
 	h.counts[histBucket(v)].Add(1)
-	h.n.Add(1)
 	h.sum.Add(v)
 	for {
 		m := h.max.Load()
@@ -62,18 +60,24 @@ type LatencySummary struct {
 	Max           time.Duration
 }
 
-func (h *histogram) summary() LatencySummary {
+// summarizeLatency merges histograms (the stripes of one kind).
+func summarizeLatency(hs []*histogram) LatencySummary {
 	var counts [histBuckets]uint64
-	var n uint64
-	for i := range counts {
-		counts[i] = h.counts[i].Load()
-		n += counts[i]
+	var n, sum, maxv uint64
+	for _, h := range hs {
+		for i := range counts {
+			c := h.counts[i].Load()
+			counts[i] += c
+			n += c
+		}
+		sum += h.sum.Load()
+		maxv = max(maxv, h.max.Load())
 	}
-	s := LatencySummary{Count: n, Max: time.Duration(h.max.Load())}
+	s := LatencySummary{Count: n, Max: time.Duration(maxv)}
 	if n == 0 {
 		return s
 	}
-	s.Avg = time.Duration(h.sum.Load() / max(h.n.Load(), 1))
+	s.Avg = time.Duration(sum / n)
 	s.P50 = quantile(&counts, n, 0.50, s.Max)
 	s.P99 = quantile(&counts, n, 0.99, s.Max)
 	return s

@@ -5,33 +5,36 @@ import (
 	"sync/atomic"
 )
 
-// kindState is a kind's policy and metrics row, shared by every shard.
+// kindState is a kind's policy and metrics, shared by every shard. The
+// metrics are striped, one stripe per shard, so shards on different cores
+// never write the same cache line; Summary adds the stripes up.
 type kindState struct {
 	kind   Kind
 	policy atomic.Pointer[Policy]
-	stats  kindStats
+	stats  []kindStats
 }
 
 // kindRegistry maps kinds to their state. Reads are lock-free (a
 // copy-on-write map); a new kind takes a mutex once.
 type kindRegistry struct {
-	def   Policy
-	mu    sync.Mutex
-	kinds atomic.Pointer[map[Kind]*kindState]
+	def     Policy
+	stripes int
+	mu      sync.Mutex
+	kinds   atomic.Pointer[map[Kind]*kindState]
 }
 
-func newKindRegistry(def Policy, policies map[Kind]Policy) *kindRegistry {
-	r := &kindRegistry{def: def}
+func newKindRegistry(def Policy, policies map[Kind]Policy, stripes int) *kindRegistry {
+	r := &kindRegistry{def: def, stripes: max(stripes, 1)}
 	m := make(map[Kind]*kindState, len(policies))
 	for k, p := range policies {
-		m[k] = newKindState(k, p)
+		m[k] = r.newKindState(k, p)
 	}
 	r.kinds.Store(&m)
 	return r
 }
 
-func newKindState(k Kind, p Policy) *kindState {
-	ks := &kindState{kind: k}
+func (r *kindRegistry) newKindState(k Kind, p Policy) *kindState {
+	ks := &kindState{kind: k, stats: make([]kindStats, r.stripes)}
 	ks.policy.Store(&p)
 	return ks
 }
@@ -60,7 +63,7 @@ func (r *kindRegistry) upsert(k Kind, p *Policy) *kindState {
 	if p != nil {
 		pol = *p
 	}
-	ks := newKindState(k, pol)
+	ks := r.newKindState(k, pol)
 	m := make(map[Kind]*kindState, len(old)+1)
 	for kk, v := range old {
 		m[kk] = v

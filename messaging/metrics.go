@@ -15,6 +15,7 @@ type kindStats struct {
 	timeouts, extended, exhausted             atomic.Uint64
 	undeliverable, abandoned                  atomic.Uint64
 	latency                                   histogram
+	_                                         [64]byte // no false sharing between stripes
 }
 
 // Counts are message counts, for one kind or in total.
@@ -94,12 +95,17 @@ type Summary struct {
 func summarize(reg *kindRegistry, dup, unknown uint64, pending int) Summary {
 	s := Summary{DuplicateAcks: dup, UnknownAcks: unknown, Pending: pending}
 	for k, ks := range reg.all() {
-		c := ks.stats.counts()
+		var c Counts
+		hs := make([]*histogram, len(ks.stats))
+		for i := range ks.stats {
+			c.add(ks.stats[i].counts())
+			hs[i] = &ks.stats[i].latency
+		}
 		if c.Sent == 0 && c.Ended() == 0 {
 			continue
 		}
 		s.Totals.add(c)
-		s.Kinds = append(s.Kinds, KindSummary{Kind: k, Counts: c, Latency: ks.stats.latency.summary()})
+		s.Kinds = append(s.Kinds, KindSummary{Kind: k, Counts: c, Latency: summarizeLatency(hs)})
 	}
 	slices.SortFunc(s.Kinds, func(a, b KindSummary) int { return strings.Compare(string(a.Kind), string(b.Kind)) })
 	return s

@@ -54,16 +54,16 @@ func NewTracker(opts ...Option) (*Tracker, error) {
 	for _, o := range opts {
 		o.apply(&cfg)
 	}
-	reg, err := newRegistryFromConfig(cfg.def, cfg.policies)
-	if err != nil {
-		return nil, fmt.Errorf("messaging: NewTracker: %w", err)
-	}
 	if cfg.clock == nil {
 		return nil, errors.New("messaging: NewTracker: nil Clock")
 	}
 	n := 1
 	for n < cfg.shards {
 		n <<= 1
+	}
+	reg, err := newRegistryFromConfig(cfg.def, cfg.policies, n)
+	if err != nil {
+		return nil, fmt.Errorf("messaging: NewTracker: %w", err)
 	}
 	t := &Tracker{
 		clock:      cfg.clock,
