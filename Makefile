@@ -55,7 +55,7 @@ CUDA_OBJ  := $(patsubst $(CUDA_DIR)/%.cu,$(CUDA_OUT)/%.o,$(wildcard $(CUDA_DIR)/
 CUDA_DEPS := $(wildcard $(CUDA_DIR)/*.h $(CUDA_DIR)/*.cuh)
 CUDA_ARCH := -gencode arch=compute_80,code=sm_80 -gencode arch=compute_90,code=sm_90 \
              -gencode arch=compute_90,code=compute_90
-NVCCFLAGS ?= -O3 -std=c++17 -Xcompiler -fPIC,-Wall,-fno-threadsafe-statics
+NVCCFLAGS ?= -O3 -std=c++17 -Xcompiler -fPIC,-Wall
 CUDA_PKGS := ./actors/forcecompute ./actors/forcecompute/cuda/...
 # Go does not hash C libraries into its build cache; naming the library's
 # checksum in -ldflags relinks whenever it changes.
