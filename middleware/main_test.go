@@ -3,6 +3,7 @@ package middleware
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"reflect"
 	"sync"
 	"testing"
@@ -149,3 +150,9 @@ func stop(t testing.TB, sys *actor.ActorSystem, pid *actor.PID) {
 }
 
 func typeOf[T any]() reflect.Type { return reflect.TypeFor[T]() }
+
+// quietLogger keeps protoactor's info logs (dead letters, restarts) out of
+// test output.
+func quietLogger(*actor.ActorSystem) *slog.Logger {
+	return slog.New(slog.DiscardHandler)
+}
