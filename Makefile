@@ -61,7 +61,7 @@ CUDA_PKGS := ./actors/forcecompute ./actors/forcecompute/cuda/...
 # checksum in -ldflags relinks whenever it changes.
 CUDA_GOFLAGS = -tags cuda -ldflags=-X=github.com/protoack/protoack/actors/forcecompute/cuda.libSum=$$(sha256sum $(CUDA_LIB) | cut -c1-16)
 
-$(CUDA_OUT)/%.o: $(CUDA_DIR)/%.cu $(CUDA_DEPS)
+$(CUDA_OUT)/%.o: $(CUDA_DIR)/%.cu $(CUDA_DEPS) Makefile
 	@mkdir -p $(CUDA_OUT)
 	$(NVCC) $(NVCCFLAGS) $(CUDA_ARCH) -c $< -o $@
 
