@@ -44,8 +44,10 @@ func (k *Kernel) tick() {
 		k.parallel(phaseIntegrate)
 	}
 	k.ke = 0
-	for _, e := range k.keParts {
-		k.ke += e
+	if k.n > 0 {
+		for _, e := range k.keParts {
+			k.ke += e
+		}
 	}
 	k.ticks++
 }
