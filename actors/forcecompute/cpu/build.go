@@ -104,16 +104,22 @@ func (k *Kernel) gatherPart(w int) {
 	}
 }
 
-// packPart writes worker w's share of the interleaved positions springs read.
+// packPart writes worker w's share of the interleaved positions springs
+// read: x, y and, in 3D, z per node.
 func (k *Kernel) packPart(w int) {
 	n := k.n
 	lo, hi := k.span(w, n)
-	pk := k.packed[4*lo : 4*hi]
-	for i := lo; i < hi; i++ {
-		p := pk[4*(i-lo) : 4*(i-lo)+4 : 4*(i-lo)+4]
-		p[0], p[1] = k.pos[i], k.pos[n+i]
-		if k.p.Dims == 3 {
-			p[2] = k.pos[2*n+i]
+	if k.p.Dims == 2 {
+		pk := k.packed[2*lo : 2*hi]
+		x, y := k.pos[lo:hi], k.pos[n+lo:n+hi]
+		for i := range x {
+			pk[2*i], pk[2*i+1] = x[i], y[i]
 		}
+		return
+	}
+	pk := k.packed[3*lo : 3*hi]
+	x, y, z := k.pos[lo:hi], k.pos[n+lo:n+hi], k.pos[2*n+lo:2*n+hi]
+	for i := range x {
+		pk[3*i], pk[3*i+1], pk[3*i+2] = x[i], y[i], z[i]
 	}
 }

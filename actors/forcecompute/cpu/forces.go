@@ -77,17 +77,21 @@ func (k *Kernel) forcesExact() {
 func (k *Kernel) finish3(i int, rx, ry, rz float32) {
 	n := k.n
 	p := &k.p
-	xs, ys, zs := k.pos[:n], k.pos[n:2*n], k.pos[2*n:3*n]
-	px, py, pz := xs[i], ys[i], zs[i]
+	pk := k.packed
+	me := pk[3*i : 3*i+3 : 3*i+3]
+	px, py, pz := me[0], me[1], me[2]
+	lo, hi := k.g.RowPtr[i], k.g.RowPtr[i+1]
+	cols := k.g.Col[lo:hi]
+	ws := k.g.Weight[lo:hi]
+	ws = ws[:len(cols)]
 	var sx, sy, sz float32
 	rest := p.RestLength
-	pk := k.packed
-	for e := k.g.RowPtr[i]; e < k.g.RowPtr[i+1]; e++ {
-		q := pk[4*k.g.Col[e]:][:3]
+	for e, j := range cols {
+		q := pk[3*j : 3*j+3 : 3*j+3]
 		dx, dy, dz := q[0]-px, q[1]-py, q[2]-pz
 		l := sqrt32(dx*dx + dy*dy + dz*dz)
 		if l > 0 {
-			f := k.g.Weight[e] * (l - rest) / l
+			f := ws[e] * (l - rest) / l
 			sx += dx * f
 			sy += dy * f
 			sz += dz * f
@@ -103,17 +107,21 @@ func (k *Kernel) finish3(i int, rx, ry, rz float32) {
 func (k *Kernel) finish2(i int, rx, ry float32) {
 	n := k.n
 	p := &k.p
-	xs, ys := k.pos[:n], k.pos[n:2*n]
-	px, py := xs[i], ys[i]
+	pk := k.packed
+	me := pk[2*i : 2*i+2 : 2*i+2]
+	px, py := me[0], me[1]
+	lo, hi := k.g.RowPtr[i], k.g.RowPtr[i+1]
+	cols := k.g.Col[lo:hi]
+	ws := k.g.Weight[lo:hi]
+	ws = ws[:len(cols)]
 	var sx, sy float32
 	rest := p.RestLength
-	pk := k.packed
-	for e := k.g.RowPtr[i]; e < k.g.RowPtr[i+1]; e++ {
-		q := pk[4*k.g.Col[e]:][:2]
+	for e, j := range cols {
+		q := pk[2*j : 2*j+2 : 2*j+2]
 		dx, dy := q[0]-px, q[1]-py
 		l := sqrt32(dx*dx + dy*dy)
 		if l > 0 {
-			f := k.g.Weight[e] * (l - rest) / l
+			f := ws[e] * (l - rest) / l
 			sx += dx * f
 			sy += dy * f
 		}

@@ -25,7 +25,7 @@ type Kernel struct {
 
 	pos, vel, frc []float32 // Dims*n each, structure of arrays
 
-	packed []float32 // x, y, z, 0 per node: one cache line fetch per spring end
+	packed []float32 // x, y[, z] per node: one cache line per spring end
 	lists  []ilist   // interaction list per worker
 
 	pinOf []int32            // per internal id: index into icons.Pins, or -1
@@ -138,7 +138,7 @@ func (k *Kernel) resize(n, keep int) {
 	for i := range k.ext {
 		k.ext[i], k.intl[i] = int32(i), int32(i)
 	}
-	k.packed = make([]float32, 4*n)
+	k.packed = make([]float32, d*n)
 	k.sizeLists()
 	k.tree.alloc(n, d)
 }
