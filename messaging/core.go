@@ -186,76 +186,86 @@ func (c *Core) track(t int64, m Message) error {
 // Acknowledge applies a at now. When the ack ends the message, ended is
 // true and o is its outcome.
 func (c *Core) Acknowledge(now time.Time, a Ack) (r AckResult, o Outcome, ended bool) {
-	return c.acknowledge(c.ns(now), a)
+	r, ended = c.acknowledge(c.ns(now), &a, &o)
+	return r, o, ended
 }
 
-func (c *Core) acknowledge(t int64, a Ack) (AckResult, Outcome, bool) {
+// acknowledge applies *a; when it ends the message, it fills *o and
+// returns true. Pointers keep the hot path free of large copies.
+func (c *Core) acknowledge(t int64, a *Ack, o *Outcome) (AckResult, bool) {
 	i, ok := c.index[a.ID]
 	if !ok {
 		if c.recent.has(a.ID) {
 			c.acks.duplicate.Add(1)
-			return AckDuplicate, Outcome{}, false
+			return AckDuplicate, false
 		}
 		c.acks.unknown.Add(1)
-		return AckUnknown, Outcome{}, false
+		return AckUnknown, false
 	}
 	e := c.slab.at(i)
 	switch a.Status {
 	case StatusSuccess:
-		return AckMatched, c.end(i, t, ResultSuccess, nil, a), true
+		c.end(i, t, ResultSuccess, nil, a, o)
+		return AckMatched, true
 	case StatusPartialSuccess:
-		return AckMatched, c.end(i, t, ResultPartialSuccess, &AckError{Status: a.Status, Reason: a.Reason}, a), true
+		c.end(i, t, ResultPartialSuccess, &AckError{Status: a.Status, Reason: a.Reason}, a, o)
+		return AckMatched, true
 	case StatusFailed:
 		err := &AckError{Status: a.Status, Reason: a.Reason}
-		if e.ks.policy.Load().RetryOnFailure {
-			if o, ended := c.retryLater(i, t, err, ResultFailed, a); ended {
-				return AckMatched, o, true
-			}
-			return AckMatched, Outcome{}, false
+		if !e.ks.policy.Load().RetryOnFailure {
+			c.end(i, t, ResultFailed, err, a, o)
+			return AckMatched, true
 		}
-		return AckMatched, c.end(i, t, ResultFailed, err, a), true
+		if a.Attempt > 0 && a.Attempt < int(e.attempt) {
+			// A failure of an earlier attempt, already being retried.
+			c.acks.duplicate.Add(1)
+			return AckDuplicate, false
+		}
+		return AckMatched, c.retryLater(i, t, err, ResultFailed, a, o)
 	case StatusRetrying:
 		e.phase = phaseAwaitAck
 		e.deadline = t + int64(e.ks.policy.Load().Timeout)
 		c.heap.fix(int(e.heapIdx))
 		e.ks.stats[c.stripe].extended.Add(1)
-		return AckExtended, Outcome{}, false
+		return AckExtended, false
 	}
 	c.acks.unknown.Add(1) // a malformed ack with no status
-	return AckUnknown, Outcome{}, false
+	return AckUnknown, false
 }
 
 // Nack reports that delivery of id failed now (for example, a send error).
 // The message is re-sent after the next backoff step, or, with no retries
 // left, ends as exhausted. found is false for an unknown id.
 func (c *Core) Nack(now time.Time, id ID, err error) (o Outcome, ended, found bool) {
-	return c.nack(c.ns(now), id, err)
+	ended, found = c.nack(c.ns(now), id, err, &o)
+	return o, ended, found
 }
 
-func (c *Core) nack(t int64, id ID, err error) (Outcome, bool, bool) {
+func (c *Core) nack(t int64, id ID, err error, o *Outcome) (ended, found bool) {
 	i, ok := c.index[id]
 	if !ok {
-		return Outcome{}, false, false
+		return false, false
 	}
 	if c.slab.at(i).phase == phaseBackoff {
 		c.noteErr(i, err)
-		return Outcome{}, false, true
+		return false, true
 	}
-	o, ended := c.retryLater(i, t, err, ResultExhausted, Ack{})
-	return o, ended, true
+	return c.retryLater(i, t, err, ResultExhausted, nil, o), true
 }
 
 // Fail ends id now as undeliverable with err.
-func (c *Core) Fail(now time.Time, id ID, err error) (Outcome, bool) {
-	return c.fail(c.ns(now), id, err)
+func (c *Core) Fail(now time.Time, id ID, err error) (o Outcome, found bool) {
+	found = c.fail(c.ns(now), id, err, &o)
+	return o, found
 }
 
-func (c *Core) fail(t int64, id ID, err error) (Outcome, bool) {
+func (c *Core) fail(t int64, id ID, err error, o *Outcome) bool {
 	i, ok := c.index[id]
 	if !ok {
-		return Outcome{}, false
+		return false
 	}
-	return c.end(i, t, ResultUndeliverable, err, Ack{}), true
+	c.end(i, t, ResultUndeliverable, err, nil, o)
+	return true
 }
 
 // NoteError records err as id's last error without changing its schedule,
@@ -275,8 +285,8 @@ func (c *Core) noteErr(i int32, err error) {
 }
 
 // retryLater schedules entry i's next re-send after the backoff, or, when
-// no retries are left, ends it with result r.
-func (c *Core) retryLater(i int32, t int64, err error, r Result, a Ack) (Outcome, bool) {
+// no retries are left, ends it with result r (filling *o) and returns true.
+func (c *Core) retryLater(i int32, t int64, err error, r Result, a *Ack, o *Outcome) bool {
 	e := c.slab.at(i)
 	pol := e.ks.policy.Load()
 	prev := c.errs[i]
@@ -289,7 +299,8 @@ func (c *Core) retryLater(i int32, t int64, err error, r Result, a Ack) (Outcome
 		case isTimeout && prev != nil:
 			err = fmt.Errorf("%w (earlier: %w)", err, prev)
 		}
-		return c.end(i, t, r, err, a), true
+		c.end(i, t, r, err, a, o)
+		return true
 	}
 	if !isTimeout {
 		c.noteErr(i, err) // a timeout is implied by the schedule; keep the cause
@@ -297,7 +308,7 @@ func (c *Core) retryLater(i int32, t int64, err error, r Result, a Ack) (Outcome
 	e.phase = phaseBackoff
 	e.deadline = t + int64(pol.Backoff.Delay(int(e.attempt), c.rnd))
 	c.heap.fix(int(e.heapIdx))
-	return Outcome{}, false
+	return false
 }
 
 // Advance moves the machine to now: timed-out attempts are scheduled for
@@ -317,7 +328,8 @@ func (c *Core) advance(t int64, acts *Actions) {
 		case phaseAwaitAck:
 			e.ks.stats[c.stripe].timeouts.Add(1)
 			err := &TimeoutError{Attempt: int(e.attempt), After: pol.Timeout}
-			if o, ended := c.retryLater(i, t, err, ResultExhausted, Ack{}); ended {
+			var o Outcome
+			if c.retryLater(i, t, err, ResultExhausted, nil, &o) {
 				acts.Outcomes = append(acts.Outcomes, o)
 			}
 		case phaseBackoff:
@@ -337,20 +349,23 @@ func (c *Core) Close(now time.Time, out []Outcome) []Outcome { return c.close(c.
 
 func (c *Core) close(t int64, out []Outcome) []Outcome {
 	for c.heap.len() > 0 {
-		out = append(out, c.end(c.heap.min(), t, ResultAbandoned, ErrAbandoned, Ack{}))
+		out = append(out, Outcome{})
+		c.end(c.heap.min(), t, ResultAbandoned, ErrAbandoned, nil, &out[len(out)-1])
 	}
 	return out
 }
 
-// end removes entry i and returns its outcome.
-func (c *Core) end(i int32, t int64, r Result, err error, a Ack) Outcome {
+// end removes entry i and fills *o with its outcome; a is the final ack,
+// if an ack ended it.
+func (c *Core) end(i int32, t int64, r Result, err error, a *Ack, o *Outcome) {
 	e := c.slab.at(i)
 	if err == nil && r != ResultSuccess {
 		err = c.errs[i]
 	}
-	o := Outcome{
-		ID: e.id, Kind: e.ks.kind, Result: r, Attempts: int(e.attempt), Err: err,
-		Ack: a, Latency: time.Duration(t - e.start), Data: e.data,
+	o.ID, o.Kind, o.Result, o.Attempts, o.Err = e.id, e.ks.kind, r, int(e.attempt), err
+	o.Latency, o.Data = time.Duration(t-e.start), e.data
+	if a != nil {
+		o.Ack = *a
 	}
 	st := &e.ks.stats[c.stripe]
 	switch r {
@@ -379,7 +394,6 @@ func (c *Core) end(i int32, t int64, r Result, err error, a Ack) Outcome {
 	}
 	c.recent.add(e.id)
 	c.slab.release(i)
-	return o
 }
 
 // Summary returns the core's metrics.

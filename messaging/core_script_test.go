@@ -80,13 +80,15 @@ func (s *scriptCore) exec(f []string) {
 			a = messaging.PartialSuccess(id, reason)
 		case "failed":
 			a = messaging.Failed(id, errors.New(reason))
+		case "failed@1":
+			a = messaging.Failed(id, errors.New(reason)).WithAttempt(1)
 		case "retrying":
 			a = messaging.Retrying(id, reason)
 		default:
 			s.t.Fatalf("bad status %q", f[2])
 		}
 		r, o, ended := s.core.Acknowledge(s.now, a)
-		s.printf("ack %s %s: %s", f[1], f[2], r)
+		s.printf("ack %s %s: %s", f[1], strings.TrimSuffix(f[2], "@1"), r)
 		if ended {
 			s.outcome(o)
 		}
@@ -209,6 +211,18 @@ ack a failed still busy`, `
 300ms resend a attempt=3
 300ms ack a failed: Matched
 300ms outcome a Failed attempts=3 latency=300ms err=messaging: receiver reported Failed: still busy`},
+		{"a late failure of an earlier attempt uses no retry", `
+track a retryfail
+advance 1s
+advance 100ms
+ack a failed@1 busy
+pending
+ack a success`, `
+1.1s resend a attempt=2
+1.1s ack a failed: Duplicate
+1.1s pending 1 next=2.1s
+1.1s ack a success: Matched
+1.1s outcome a Success attempts=2 latency=1.1s`},
 		{"nack re-sends after one backoff step, fail ends at once", `
 track a fast
 track b fast

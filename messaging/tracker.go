@@ -168,15 +168,16 @@ func (t *Tracker) Track(m Message) (ID, error) {
 // counted (Summary's DuplicateAcks and UnknownAcks), not errors.
 func (t *Tracker) Acknowledge(a Ack) AckResult {
 	s := t.shard(a.ID)
+	var o Outcome
 	s.mu.Lock()
 	now := t.now()
-	r, o, ended := s.core.acknowledge(now, a)
+	r, ended := s.core.acknowledge(now, &a, &o)
 	if r == AckMatched && !ended {
 		s.rearm(now) // a Failed ack scheduled a retry
 	}
 	s.mu.Unlock()
 	if ended {
-		t.report(o)
+		t.report(&o)
 	}
 	return r
 }
@@ -187,15 +188,16 @@ func (t *Tracker) Acknowledge(a Ack) AckResult {
 // are left. It reports whether id was pending.
 func (t *Tracker) Nack(id ID, err error) bool {
 	s := t.shard(id)
+	var o Outcome
 	s.mu.Lock()
 	now := t.now()
-	o, ended, found := s.core.nack(now, id, err)
+	ended, found := s.core.nack(now, id, err, &o)
 	if found && !ended {
 		s.rearm(now)
 	}
 	s.mu.Unlock()
 	if ended {
-		t.report(o)
+		t.report(&o)
 	}
 	return found
 }
@@ -204,11 +206,12 @@ func (t *Tracker) Nack(id ID, err error) bool {
 // was pending.
 func (t *Tracker) Fail(id ID, err error) bool {
 	s := t.shard(id)
+	var o Outcome
 	s.mu.Lock()
-	o, ok := s.core.fail(t.now(), id, err)
+	ok := s.core.fail(t.now(), id, err, &o)
 	s.mu.Unlock()
 	if ok {
-		t.report(o)
+		t.report(&o)
 	}
 	return ok
 }
@@ -257,8 +260,8 @@ func (t *Tracker) Close() error {
 		outs = s.core.close(t.now(), outs)
 		s.mu.Unlock()
 	}
-	for _, o := range outs {
-		t.report(o)
+	for i := range outs {
+		t.report(&outs[i])
 	}
 	if t.otelReg != nil {
 		return t.otelReg.Unregister()
@@ -266,14 +269,14 @@ func (t *Tracker) Close() error {
 	return nil
 }
 
-func (t *Tracker) report(o Outcome) {
+func (t *Tracker) report(o *Outcome) {
 	t.pending.Add(-1)
 	if !o.Result.Delivered() {
 		t.cfg.log.Warn("message not delivered", "id", o.ID, "kind", o.Kind, "result", o.Result,
 			"attempts", o.Attempts, "err", o.Err)
 	}
 	if t.onOutcome != nil {
-		t.onOutcome(o)
+		t.onOutcome(*o)
 	}
 }
 
@@ -316,7 +319,7 @@ func (s *shard) onTimer() {
 			s.mu.Unlock()
 		}
 	}
-	for _, o := range acts.Outcomes {
-		s.t.report(o)
+	for i := range acts.Outcomes {
+		s.t.report(&acts.Outcomes[i])
 	}
 }
