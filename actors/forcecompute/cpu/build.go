@@ -51,8 +51,14 @@ func (k *Kernel) boundsPart(w int) {
 		p := k.pos[c*n+lo : c*n+hi]
 		mn, mx := p[0], p[0]
 		for _, v := range p[1:] {
-			mn = min(mn, v)
-			mx = max(mx, v)
+			// Plain comparisons: the min and max builtins also order NaNs,
+			// which positions never are, at several times the cost.
+			if v < mn {
+				mn = v
+			}
+			if v > mx {
+				mx = v
+			}
 		}
 		b[c], b[3+c] = mn, mx
 	}

@@ -26,7 +26,7 @@ type tree struct {
 	perm, tmpP []int32 // perm[s] is the node at sorted position s
 	sx, sy, sz []float32
 	groups     []int32 // cells of at most groupMax nodes whose parent has more
-	hist       [8][256]int32
+	hist       [4][1 << radixBits]int32
 	open2      [levels + 1]float32 // by level
 	dbits      uint                // bits per level: Dims
 	origin     [3]float32          // low corner of the root cell
@@ -66,26 +66,32 @@ func spread3(v uint64) uint64 {
 	return v
 }
 
+// radixBits is the digit width of the key sort: 4 passes for 3D keys
+// (48 bits), 3 for 2D ones (32 bits).
+const radixBits = 12
+
 // sortKeys sorts perm by keys with a least-significant-digit radix sort,
 // skipping digits in which every key agrees. Ties keep index order.
 func (t *tree) sortKeys() {
+	const buckets = 1 << radixBits
 	n := len(t.keys)
-	nbytes := int(levels*t.dbits+7) / 8
-	for b := range t.hist[:nbytes] {
-		t.hist[b] = [256]int32{}
+	passes := (levels*int(t.dbits) + radixBits - 1) / radixBits
+	for b := range t.hist[:passes] {
+		t.hist[b] = [buckets]int32{}
 	}
 	for _, k := range t.keys {
-		for b := 0; b < nbytes; b++ {
-			t.hist[b][byte(k>>(8*b))]++
+		for b := 0; b < passes; b++ {
+			t.hist[b][(k>>(radixBits*b))&(buckets-1)]++
 		}
 	}
 	keys, perm, tk, tp := t.keys, t.perm, t.tmpK, t.tmpP
 	for i := range perm {
 		perm[i] = int32(i)
 	}
-	for b := 0; b < nbytes; b++ {
+	for b := 0; b < passes; b++ {
 		h := &t.hist[b]
-		if h[byte(keys[0]>>(8*b))] == int32(n) {
+		sh := uint(radixBits * b)
+		if h[(keys[0]>>sh)&(buckets-1)] == int32(n) {
 			continue
 		}
 		var sum int32
@@ -94,9 +100,8 @@ func (t *tree) sortKeys() {
 			h[d] = sum
 			sum += c
 		}
-		sh := uint(8 * b)
 		for i, k := range keys {
-			d := byte(k >> sh)
+			d := (k >> sh) & (buckets - 1)
 			o := h[d]
 			h[d] = o + 1
 			tk[o], tp[o] = k, perm[i]
