@@ -221,7 +221,7 @@ func (c *Core) acknowledge(t int64, a *Ack, o *Outcome) (AckResult, bool) {
 			c.acks.duplicate.Add(1)
 			return AckDuplicate, false
 		}
-		return AckMatched, c.retryLater(i, t, err, ResultFailed, a, o)
+		return AckMatched, c.retryLater(i, t, t, err, ResultFailed, a, o)
 	case StatusRetrying:
 		e.phase = phaseAwaitAck
 		e.deadline = t + int64(e.ks.policy.Load().Timeout)
@@ -250,7 +250,7 @@ func (c *Core) nack(t int64, id ID, err error, o *Outcome) (ended, found bool) {
 		c.noteErr(i, err)
 		return false, true
 	}
-	return c.retryLater(i, t, err, ResultExhausted, nil, o), true
+	return c.retryLater(i, t, t, err, ResultExhausted, nil, o), true
 }
 
 // Fail ends id now as undeliverable with err.
@@ -286,7 +286,10 @@ func (c *Core) noteErr(i int32, err error) {
 
 // retryLater schedules entry i's next re-send after the backoff, or, when
 // no retries are left, ends it with result r (filling *o) and returns true.
-func (c *Core) retryLater(i int32, t int64, err error, r Result, a *Ack, o *Outcome) bool {
+//
+// The backoff runs from base: the scheduled deadline for a timeout (so a
+// late timer does not push the whole schedule back), now for a nack.
+func (c *Core) retryLater(i int32, t, base int64, err error, r Result, a *Ack, o *Outcome) bool {
 	e := c.slab.at(i)
 	pol := e.ks.policy.Load()
 	prev := c.errs[i]
@@ -306,7 +309,7 @@ func (c *Core) retryLater(i int32, t int64, err error, r Result, a *Ack, o *Outc
 		c.noteErr(i, err) // a timeout is implied by the schedule; keep the cause
 	}
 	e.phase = phaseBackoff
-	e.deadline = t + int64(pol.Backoff.Delay(int(e.attempt), c.rnd))
+	e.deadline = base + int64(pol.Backoff.Delay(int(e.attempt), c.rnd))
 	c.heap.fix(int(e.heapIdx))
 	return false
 }
@@ -329,7 +332,7 @@ func (c *Core) advance(t int64, acts *Actions) {
 			e.ks.stats[c.stripe].timeouts.Add(1)
 			err := &TimeoutError{Attempt: int(e.attempt), After: pol.Timeout}
 			var o Outcome
-			if c.retryLater(i, t, err, ResultExhausted, nil, &o) {
+			if c.retryLater(i, t, e.deadline, err, ResultExhausted, nil, &o) {
 				acts.Outcomes = append(acts.Outcomes, o)
 			}
 		case phaseBackoff:
