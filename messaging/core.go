@@ -1,11 +1,13 @@
 package messaging
 
 import (
+	"cmp"
 	crand "crypto/rand"
 	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"sync/atomic"
 	"time"
 )
@@ -67,7 +69,8 @@ type Core struct {
 	acks       *ackCounters
 	slab       slab
 	index      map[ID]int32
-	heap       deadlineHeap
+	heap       deadlineHeap    // backoffs, and ack deadlines that fit no queue
+	queues     []ackQueue      // ack deadlines, per kind (kindState.idx)
 	errs       map[int32]error // last error of entries that had one
 	recent     recentSet
 	rnd        *rand.Rand
@@ -144,10 +147,46 @@ func (c *Core) NextDeadline() (time.Time, bool) {
 }
 
 func (c *Core) nextDeadline() (int64, bool) {
-	if c.heap.len() == 0 {
-		return math.MaxInt64, false
+	next, ok := int64(math.MaxInt64), false
+	if c.heap.len() > 0 {
+		next, ok = c.slab.at(c.heap.min()).deadline, true
 	}
-	return c.slab.at(c.heap.min()).deadline, true
+	for k := range c.queues {
+		if i, live := c.queues[k].front(&c.slab); live {
+			next, ok = min(next, c.slab.at(i).deadline), true
+		}
+	}
+	return next, ok
+}
+
+func (c *Core) queue(ks *kindState) *ackQueue {
+	for ks.idx >= len(c.queues) {
+		c.queues = append(c.queues, ackQueue{})
+	}
+	return &c.queues[ks.idx]
+}
+
+// awaitAck puts entry i, in no queue or heap, into the ack phase with a
+// deadline of t plus its timeout.
+func (c *Core) awaitAck(i int32, e *entry, t int64) {
+	timeout := int64(e.ks.policy.Load().Timeout)
+	e.phase, e.deadline = phaseAwaitAck, t+timeout
+	if q := c.queue(e.ks); q.fits(timeout, e.deadline) {
+		q.push(i, e.gen, timeout, e.deadline)
+		return
+	}
+	c.heap.push(i)
+}
+
+// unschedule takes entry i out of its queue or the heap.
+func (c *Core) unschedule(i int32, e *entry) {
+	switch {
+	case e.heapIdx >= 0:
+		c.heap.remove(int(e.heapIdx))
+	case e.phase == phaseAwaitAck:
+		e.gen++
+		c.queue(e.ks).leave(&c.slab)
+	}
 }
 
 // Track registers m as sent at now. Register before sending, so an ack
@@ -163,24 +202,26 @@ func (c *Core) Track(now time.Time, m Message) (ID, error) {
 		}
 		m.ID = id
 	}
-	return m.ID, c.track(c.ns(now), m)
+	_, err := c.track(c.ns(now), m)
+	return m.ID, err
 }
 
-func (c *Core) track(t int64, m Message) error {
+// track registers m and returns its ack deadline.
+func (c *Core) track(t int64, m Message) (int64, error) {
 	if _, dup := c.index[m.ID]; dup {
-		return fmt.Errorf("%w: %v", ErrDuplicateID, m.ID)
+		return 0, fmt.Errorf("%w: %v", ErrDuplicateID, m.ID)
 	}
 	ks := c.reg.get(m.Kind)
-	pol := ks.policy.Load()
 	i := c.slab.alloc()
-	*c.slab.at(i) = entry{
+	e := c.slab.at(i)
+	*e = entry{
 		id: m.ID, ks: ks, resend: m.Resend, data: m.Data,
-		start: t, deadline: t + int64(pol.Timeout), attempt: 1, phase: phaseAwaitAck,
+		start: t, attempt: 1, heapIdx: -1, gen: e.gen,
 	}
 	c.index[m.ID] = i
-	c.heap.push(i)
+	c.awaitAck(i, e, t)
 	ks.stats[c.stripe].sent.Add(1)
-	return nil
+	return e.deadline, nil
 }
 
 // Acknowledge applies a at now. When the ack ends the message, ended is
@@ -223,9 +264,8 @@ func (c *Core) acknowledge(t int64, a *Ack, o *Outcome) (AckResult, bool) {
 		}
 		return AckMatched, c.retryLater(i, t, t, err, ResultFailed, a, o)
 	case StatusRetrying:
-		e.phase = phaseAwaitAck
-		e.deadline = t + int64(e.ks.policy.Load().Timeout)
-		c.heap.fix(int(e.heapIdx))
+		c.unschedule(i, e)
+		c.awaitAck(i, e, t)
 		e.ks.stats[c.stripe].extended.Add(1)
 		return AckExtended, false
 	}
@@ -308,9 +348,10 @@ func (c *Core) retryLater(i int32, t, base int64, err error, r Result, a *Ack, o
 	if !isTimeout {
 		c.noteErr(i, err) // a timeout is implied by the schedule; keep the cause
 	}
+	c.unschedule(i, e)
 	e.phase = phaseBackoff
 	e.deadline = base + int64(pol.Backoff.Delay(int(e.attempt), c.rnd))
-	c.heap.fix(int(e.heapIdx))
+	c.heap.push(i)
 	return false
 }
 
@@ -320,29 +361,42 @@ func (c *Core) retryLater(i int32, t, base int64, err error, r Result, a *Ack, o
 func (c *Core) Advance(now time.Time, acts *Actions) { c.advance(c.ns(now), acts) }
 
 func (c *Core) advance(t int64, acts *Actions) {
+	for k := range c.queues {
+		for {
+			i, ok := c.queues[k].front(&c.slab)
+			if !ok || c.slab.at(i).deadline > t {
+				break
+			}
+			c.timeout(i, t, acts)
+		}
+	}
 	for c.heap.len() > 0 {
 		i := c.heap.min()
 		e := c.slab.at(i)
 		if e.deadline > t {
 			return
 		}
-		pol := e.ks.policy.Load()
-		switch e.phase {
-		case phaseAwaitAck:
-			e.ks.stats[c.stripe].timeouts.Add(1)
-			err := &TimeoutError{Attempt: int(e.attempt), After: pol.Timeout}
-			var o Outcome
-			if c.retryLater(i, t, e.deadline, err, ResultExhausted, nil, &o) {
-				acts.Outcomes = append(acts.Outcomes, o)
-			}
-		case phaseBackoff:
-			e.attempt++
-			e.phase = phaseAwaitAck
-			e.deadline = t + int64(pol.Timeout)
-			c.heap.fix(0)
-			e.ks.stats[c.stripe].retried.Add(1)
-			acts.Resends = append(acts.Resends, Resend{ID: e.id, Kind: e.ks.kind, Attempt: int(e.attempt), Fn: e.resend})
+		if e.phase == phaseAwaitAck {
+			c.timeout(i, t, acts)
+			continue
 		}
+		c.heap.remove(0)
+		e.attempt++
+		c.awaitAck(i, e, t)
+		e.ks.stats[c.stripe].retried.Add(1)
+		acts.Resends = append(acts.Resends, Resend{ID: e.id, Kind: e.ks.kind, Attempt: int(e.attempt), Fn: e.resend})
+	}
+}
+
+// timeout handles entry i's ack deadline passing: a re-send after the
+// backoff, or, with no retries left, an outcome appended to acts.
+func (c *Core) timeout(i int32, t int64, acts *Actions) {
+	e := c.slab.at(i)
+	e.ks.stats[c.stripe].timeouts.Add(1)
+	err := &TimeoutError{Attempt: int(e.attempt), After: e.ks.policy.Load().Timeout}
+	var o Outcome
+	if c.retryLater(i, t, e.deadline, err, ResultExhausted, nil, &o) {
+		acts.Outcomes = append(acts.Outcomes, o)
 	}
 }
 
@@ -351,9 +405,16 @@ func (c *Core) advance(t int64, acts *Actions) {
 func (c *Core) Close(now time.Time, out []Outcome) []Outcome { return c.close(c.ns(now), out) }
 
 func (c *Core) close(t int64, out []Outcome) []Outcome {
-	for c.heap.len() > 0 {
+	slots := make([]int32, 0, len(c.index))
+	for _, i := range c.index {
+		slots = append(slots, i)
+	}
+	slices.SortFunc(slots, func(a, b int32) int {
+		return cmp.Or(cmp.Compare(c.slab.at(a).deadline, c.slab.at(b).deadline), cmp.Compare(a, b))
+	})
+	for _, i := range slots {
 		out = append(out, Outcome{})
-		c.end(c.heap.min(), t, ResultAbandoned, ErrAbandoned, nil, &out[len(out)-1])
+		c.end(i, t, ResultAbandoned, ErrAbandoned, nil, &out[len(out)-1])
 	}
 	return out
 }
@@ -388,9 +449,7 @@ func (c *Core) end(i int32, t int64, r Result, err error, a *Ack, o *Outcome) {
 	if r.Delivered() {
 		st.latency.record(o.Latency)
 	}
-	if e.heapIdx >= 0 {
-		c.heap.remove(int(e.heapIdx))
-	}
+	c.unschedule(i, e)
 	delete(c.index, e.id)
 	if len(c.errs) > 0 {
 		delete(c.errs, i)

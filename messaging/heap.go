@@ -41,7 +41,7 @@ func (h *deadlineHeap) remove(p int) {
 	}
 }
 
-// fix restores order after the deadline at position p changed.
+// fix restores the order around position p.
 func (h *deadlineHeap) fix(p int) {
 	if !h.down(p) {
 		h.up(p)

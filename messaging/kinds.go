@@ -10,6 +10,7 @@ import (
 // never write the same cache line; Summary adds the stripes up.
 type kindState struct {
 	kind   Kind
+	idx    int // dense index, for per-core tables
 	policy atomic.Pointer[Policy]
 	stats  []kindStats
 }
@@ -19,6 +20,7 @@ type kindState struct {
 type kindRegistry struct {
 	def     Policy
 	stripes int
+	next    int // the next kindState.idx; guarded by mu after construction
 	mu      sync.Mutex
 	kinds   atomic.Pointer[map[Kind]*kindState]
 }
@@ -34,7 +36,8 @@ func newKindRegistry(def Policy, policies map[Kind]Policy, stripes int) *kindReg
 }
 
 func (r *kindRegistry) newKindState(k Kind, p Policy) *kindState {
-	ks := &kindState{kind: k, stats: make([]kindStats, r.stripes)}
+	ks := &kindState{kind: k, idx: r.next, stats: make([]kindStats, r.stripes)}
+	r.next++
 	ks.policy.Store(&p)
 	return ks
 }

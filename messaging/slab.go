@@ -7,10 +7,11 @@ type entry struct {
 	ks       *kindState
 	resend   ResendFunc
 	data     any
-	start    int64 // Track time, ns since the core's epoch
-	deadline int64 // when the current phase ends
-	attempt  int32 // sends made so far
-	heapIdx  int32 // position in the deadline heap; in the free list, the next free slot
+	start    int64  // Track time, ns since the core's epoch
+	deadline int64  // when the current phase ends
+	attempt  int32  // sends made so far
+	heapIdx  int32  // position in the deadline heap, or -1; in the free list, the next free slot
+	gen      uint32 // bumped whenever the entry leaves an ack queue or its slot is freed
 	phase    phase
 }
 
@@ -54,6 +55,6 @@ func (s *slab) alloc() int32 {
 
 func (s *slab) release(i int32) {
 	e := s.at(i)
-	*e = entry{heapIdx: s.free}
+	*e = entry{heapIdx: s.free, gen: e.gen + 1}
 	s.free = i
 }

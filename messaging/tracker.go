@@ -152,8 +152,9 @@ func (t *Tracker) Track(m Message) (ID, error) {
 		err = ErrClosed
 	} else {
 		now := t.now()
-		if err = s.core.track(now, m); err == nil {
-			s.rearm(now)
+		var deadline int64
+		if deadline, err = s.core.track(now, m); err == nil && deadline < s.armed {
+			s.arm(deadline, now)
 		}
 	}
 	s.mu.Unlock()
@@ -283,12 +284,15 @@ func (t *Tracker) report(o *Outcome) {
 // rearm makes the shard's timer fire by its core's earliest deadline.
 // s.mu is held.
 func (s *shard) rearm(now int64) {
-	next, ok := s.core.nextDeadline()
-	if !ok || next >= s.armed {
-		return // an earlier firing finds nothing due and re-arms
-	}
-	s.armed = next
-	d := time.Duration(max(next-now, 0))
+	if next, ok := s.core.nextDeadline(); ok && next < s.armed {
+		s.arm(next, now)
+	} // else an earlier firing finds nothing due and re-arms
+}
+
+// arm makes the shard's timer fire at deadline. s.mu is held.
+func (s *shard) arm(deadline, now int64) {
+	s.armed = deadline
+	d := time.Duration(max(deadline-now, 0))
 	if s.timer == nil {
 		s.timer = s.t.clock.AfterFunc(d, s.fire)
 	} else {
