@@ -18,6 +18,7 @@ vet:
 test: vet
 	$(GO) test -race -count=1 -timeout 30m $(PKGS)
 	@if command -v $(NVCC) >/dev/null 2>&1; then $(MAKE) --no-print-directory test-cuda; \
+	elif [ "$$CI" = true ]; then echo "nvcc not found, but CI=true: .ci/run should have installed it"; exit 1; \
 	else echo "nvcc not found: the CUDA build was NOT tested (see README, CUDA)"; fi
 
 lint: vet
