@@ -38,7 +38,7 @@ type Kernel struct {
 
 	// Per-tick scratch, written by phases.
 	alpha   float32
-	cursor  atomic.Int64 // next chunk of the dynamic force phase
+	cursor  atomic.Int64 // next group (or chunk, when exact) of the force phase
 	keParts []float64    // kinetic energy per worker
 	bounds  []float32    // per worker: min then max per dimension
 }
