@@ -11,7 +11,9 @@
 // Morton order so neighbours sit near each other in memory; the API speaks
 // the caller's ids. Steady-state ticks allocate nothing, and results depend
 // only on the parameters (seed included), the graph, the constraints and
-// the worker count. The math is the spec on kernel.Params.
+// the worker count (positions do not even depend on the worker count; the
+// kinetic energy's summation order does). The math is the spec on
+// kernel.Params.
 //
 // Nothing here imports an actor package.
 package cpu
