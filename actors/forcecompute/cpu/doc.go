@@ -9,11 +9,10 @@
 // shared counter and write disjoint slices; springs, gravity and
 // integration follow. Every 8 ticks the nodes are renumbered internally in
 // Morton order so neighbours sit near each other in memory; the API speaks
-// the caller's ids. Steady-state ticks allocate nothing, and results depend
-// only on the parameters (seed included), the graph, the constraints and
-// the worker count (positions do not even depend on the worker count; the
-// kinetic energy's summation order does). The math is the spec on
-// kernel.Params.
+// the caller's ids. Steady-state ticks allocate nothing, and on a given CPU
+// results depend only on the parameters (seed included), the graph and the
+// constraints; the worker count changes only the kinetic energy's summation
+// order. The math is the spec on kernel.Params.
 //
 // Nothing here imports an actor package.
 package cpu
