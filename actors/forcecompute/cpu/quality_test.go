@@ -10,14 +10,15 @@ import (
 // TestLayoutQuality runs Defaults on a preferential-attachment graph and
 // requires edge CV and stress no worse than d3-force's on the 10k
 // reference graph (3D: 0.44 and 0.125; 2D: 0.53 and 0.184, from
-// ../shared/peers/README.md), with a little slack for the smaller graph.
+// ../shared/peers/README.md and docs/performance.md). The kernel reaches
+// about 0.32/0.119 and 0.49/0.177 here, with or without the assembly sums.
 func TestLayoutQuality(t *testing.T) {
 	const n, ticks = 3000, 300
 	g := kerneltest.BAGraph(n, 2, 42)
 	for _, c := range []struct {
 		dims           int
 		edgeCV, stress float64
-	}{{3, 0.44, 0.14}, {2, 0.53, 0.2}} {
+	}{{3, 0.44, 0.125}, {2, 0.53, 0.184}} {
 		p := kernel.Defaults()
 		p.Dims = c.dims
 		k, err := New(p)
