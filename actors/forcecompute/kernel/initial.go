@@ -1,6 +1,9 @@
 package kernel
 
-import "math"
+import (
+	"fmt"
+	"math"
+)
 
 // InitialPositions writes the starting position of nodes first..n-1 into
 // dst (structure of arrays, len >= Dims*n), leaving nodes below first alone.
@@ -15,9 +18,18 @@ import "math"
 //
 // Low ids start near the centre (like d3-force's phyllotaxis), so graphs
 // whose hubs have low ids, such as preferential-attachment ones, start well.
-func InitialPositions(p Params, first, n int, dst []float32) {
-	if n <= 0 || (p.Dims != 2 && p.Dims != 3) {
-		return
+//
+// It reports an error, writing nothing, when Dims is not 2 or 3 or dst is
+// too short.
+func InitialPositions(p Params, first, n int, dst []float32) error {
+	if p.Dims != 2 && p.Dims != 3 {
+		return &ParamError{Name: "Dims", Value: p.Dims, Reason: "must be 2 or 3"}
+	}
+	if n <= 0 {
+		return nil
+	}
+	if len(dst) < p.Dims*n {
+		return fmt.Errorf("kernel: InitialPositions: len(dst)=%d, want >= Dims*n=%d", len(dst), p.Dims*n)
 	}
 	d := float64(p.Dims)
 	R := math.Max(float64(p.RestLength), 1) * math.Pow(float64(n), 1/d)
@@ -39,6 +51,7 @@ func InitialPositions(p Params, first, n int, dst []float32) {
 		dst[n+i] = float32(rho * s * math.Sin(phi))
 		dst[2*n+i] = float32(rho * z)
 	}
+	return nil
 }
 
 // splitmix64 is the SplitMix64 output function applied to x + golden gamma.

@@ -101,9 +101,15 @@ func TestInitialPositions(t *testing.T) {
 		}
 		// first > 0 leaves earlier nodes alone.
 		d := make([]float32, dims*n)
-		kernel.InitialPositions(p, 500, n, d)
+		if err := kernel.InitialPositions(p, 500, n, d); err != nil {
+			t.Fatal(err)
+		}
+		if err := kernel.InitialPositions(p, 0, n, d[:dims*n-1]); err == nil {
+			t.Errorf("%dD: short dst accepted", dims)
+		}
+		// The rejected call wrote nothing, and first > 0 left nodes below it.
 		if d[0] != 0 || d[499] != 0 || d[500] != c[500] {
-			t.Errorf("%dD: first not honoured", dims)
+			t.Errorf("%dD: first not honoured or short dst written", dims)
 		}
 	}
 }
