@@ -220,7 +220,7 @@ func (c *Core) track(t int64, m Message) (int64, error) {
 	}
 	c.index[m.ID] = i
 	c.awaitAck(i, e, t)
-	ks.stats[c.stripe].sent.Add(1)
+	ks.stats[c.stripe].sent++
 	return e.deadline, nil
 }
 
@@ -266,7 +266,7 @@ func (c *Core) acknowledge(t int64, a *Ack, o *Outcome) (AckResult, bool) {
 	case StatusRetrying:
 		c.unschedule(i, e)
 		c.awaitAck(i, e, t)
-		e.ks.stats[c.stripe].extended.Add(1)
+		e.ks.stats[c.stripe].extended++
 		return AckExtended, false
 	}
 	c.acks.unknown.Add(1) // a malformed ack with no status
@@ -383,7 +383,7 @@ func (c *Core) advance(t int64, acts *Actions) {
 		c.heap.remove(0)
 		e.attempt++
 		c.awaitAck(i, e, t)
-		e.ks.stats[c.stripe].retried.Add(1)
+		e.ks.stats[c.stripe].retried++
 		acts.Resends = append(acts.Resends, Resend{ID: e.id, Kind: e.ks.kind, Attempt: int(e.attempt), Fn: e.resend})
 	}
 }
@@ -392,7 +392,7 @@ func (c *Core) advance(t int64, acts *Actions) {
 // backoff, or, with no retries left, an outcome appended to acts.
 func (c *Core) timeout(i int32, t int64, acts *Actions) {
 	e := c.slab.at(i)
-	e.ks.stats[c.stripe].timeouts.Add(1)
+	e.ks.stats[c.stripe].timeouts++
 	err := &TimeoutError{Attempt: int(e.attempt), After: e.ks.policy.Load().Timeout}
 	var o Outcome
 	if c.retryLater(i, t, e.deadline, err, ResultExhausted, nil, &o) {
@@ -434,17 +434,17 @@ func (c *Core) end(i int32, t int64, r Result, err error, a *Ack, o *Outcome) {
 	st := &e.ks.stats[c.stripe]
 	switch r {
 	case ResultSuccess:
-		st.succeeded.Add(1)
+		st.succeeded++
 	case ResultPartialSuccess:
-		st.partial.Add(1)
+		st.partial++
 	case ResultFailed:
-		st.failed.Add(1)
+		st.failed++
 	case ResultExhausted:
-		st.exhausted.Add(1)
+		st.exhausted++
 	case ResultUndeliverable:
-		st.undeliverable.Add(1)
+		st.undeliverable++
 	case ResultAbandoned:
-		st.abandoned.Add(1)
+		st.abandoned++
 	}
 	if r.Delivered() {
 		st.latency.record(o.Latency)
@@ -460,5 +460,7 @@ func (c *Core) end(i int32, t int64, r Result, err error, a *Ack, o *Outcome) {
 
 // Summary returns the core's metrics.
 func (c *Core) Summary() Summary {
-	return summarize(c.reg, c.acks.duplicate.Load(), c.acks.unknown.Load(), len(c.index))
+	return summarize(c.reg, c.acks.duplicate.Load(), c.acks.unknown.Load(), len(c.index), noLock)
 }
+
+func noLock(int) func() { return func() {} }

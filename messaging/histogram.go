@@ -2,16 +2,17 @@ package messaging
 
 import (
 	"math/bits"
-	"sync/atomic"
 	"time"
 )
 
-// histogram is a lock-free log-linear latency histogram: 8 linear
-// sub-buckets per power of two, so a quantile is within 1/16 of the truth.
+// histogram is a log-linear latency histogram: 8 linear sub-buckets per
+// power of two, so a quantile is within 1/16 of the truth. It is not safe
+// for concurrent use: each is one stripe, written under its shard's lock.
 type histogram struct {
-	counts [histBuckets]atomic.Uint64
-	sum    atomic.Uint64 // nanoseconds
-	max    atomic.Uint64
+	counts [histBuckets]uint64
+	n      uint64
+	sum    uint64 // nanoseconds
+	max    uint64
 }
 
 const histBuckets = 62*8 + 8
@@ -43,14 +44,19 @@ func histUpper(b int) uint64 {
 
 func (h *histogram) record(d time.Duration) {
 	v := uint64(max(d, 0))
-	h.counts[histBucket(v)].Add(1)
-	h.sum.Add(v)
-	for {
-		m := h.max.Load()
-		if v <= m || h.max.CompareAndSwap(m, v) {
-			return
-		}
+	h.counts[histBucket(v)]++
+	h.n++
+	h.sum += v
+	h.max = max(h.max, v)
+}
+
+func (h *histogram) merge(o *histogram) {
+	for i, c := range o.counts {
+		h.counts[i] += c
 	}
+	h.n += o.n
+	h.sum += o.sum
+	h.max = max(h.max, o.max)
 }
 
 // LatencySummary describes a latency distribution.
@@ -60,26 +66,14 @@ type LatencySummary struct {
 	Max           time.Duration
 }
 
-// summarizeLatency merges histograms (the stripes of one kind).
-func summarizeLatency(hs []*histogram) LatencySummary {
-	var counts [histBuckets]uint64
-	var n, sum, maxv uint64
-	for _, h := range hs {
-		for i := range counts {
-			c := h.counts[i].Load()
-			counts[i] += c
-			n += c
-		}
-		sum += h.sum.Load()
-		maxv = max(maxv, h.max.Load())
-	}
-	s := LatencySummary{Count: n, Max: time.Duration(maxv)}
-	if n == 0 {
+func (h *histogram) summary() LatencySummary {
+	s := LatencySummary{Count: h.n, Max: time.Duration(h.max)}
+	if h.n == 0 {
 		return s
 	}
-	s.Avg = time.Duration(sum / n)
-	s.P50 = quantile(&counts, n, 0.50, s.Max)
-	s.P99 = quantile(&counts, n, 0.99, s.Max)
+	s.Avg = time.Duration(h.sum / h.n)
+	s.P50 = quantile(&h.counts, h.n, 0.50, s.Max)
+	s.P99 = quantile(&h.counts, h.n, 0.99, s.Max)
 	return s
 }
 

@@ -6,8 +6,9 @@ import (
 )
 
 // kindState is a kind's policy and metrics, shared by every shard. The
-// metrics are striped, one stripe per shard, so shards on different cores
-// never write the same cache line; Summary adds the stripes up.
+// metrics are striped, one stripe per shard, each written only under its
+// shard's lock, so shards never share a counter or a cache line; Summary
+// takes each shard's lock in turn and adds the stripes up.
 type kindState struct {
 	kind   Kind
 	idx    int // dense index, for per-core tables

@@ -4,16 +4,16 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync/atomic"
 	"text/tabwriter"
 	"time"
 )
 
-// kindStats are one kind's counters, updated with atomics only.
+// kindStats are one stripe of a kind's counters: plain integers, written
+// and read only under the owning shard's lock (a Core alone needs none).
 type kindStats struct {
-	sent, succeeded, partial, failed, retried atomic.Uint64
-	timeouts, extended, exhausted             atomic.Uint64
-	undeliverable, abandoned                  atomic.Uint64
+	sent, succeeded, partial, failed, retried uint64
+	timeouts, extended, exhausted             uint64
+	undeliverable, abandoned                  uint64
 	latency                                   histogram
 	_                                         [64]byte // no false sharing between stripes
 }
@@ -68,10 +68,10 @@ func (c *Counts) add(o Counts) {
 
 func (s *kindStats) counts() Counts {
 	return Counts{
-		Sent: s.sent.Load(), Succeeded: s.succeeded.Load(), Partial: s.partial.Load(),
-		Failed: s.failed.Load(), Retried: s.retried.Load(), Timeouts: s.timeouts.Load(),
-		Extended: s.extended.Load(), Exhausted: s.exhausted.Load(),
-		Undeliverable: s.undeliverable.Load(), Abandoned: s.abandoned.Load(),
+		Sent: s.sent, Succeeded: s.succeeded, Partial: s.partial,
+		Failed: s.failed, Retried: s.retried, Timeouts: s.timeouts,
+		Extended: s.extended, Exhausted: s.exhausted,
+		Undeliverable: s.undeliverable, Abandoned: s.abandoned,
 	}
 }
 
@@ -92,20 +92,33 @@ type Summary struct {
 	Kinds         []KindSummary // sorted by kind; kinds with no traffic are left out
 }
 
-func summarize(reg *kindRegistry, dup, unknown uint64, pending int) Summary {
+// summarize adds up every kind's stripes. lock(i) holds stripe i still
+// while it is read and returns the function that releases it.
+func summarize(reg *kindRegistry, dup, unknown uint64, pending int, lock func(stripe int) func()) Summary {
 	s := Summary{DuplicateAcks: dup, UnknownAcks: unknown, Pending: pending}
-	for k, ks := range reg.all() {
-		var c Counts
-		hs := make([]*histogram, len(ks.stats))
-		for i := range ks.stats {
-			c.add(ks.stats[i].counts())
-			hs[i] = &ks.stats[i].latency
+	kinds := reg.all()
+	type sum struct {
+		c Counts
+		h histogram
+	}
+	sums := make(map[Kind]*sum, len(kinds))
+	for k := range kinds {
+		sums[k] = &sum{}
+	}
+	for i := 0; i < reg.stripes; i++ {
+		unlock := lock(i)
+		for k, ks := range kinds {
+			sums[k].c.add(ks.stats[i].counts())
+			sums[k].h.merge(&ks.stats[i].latency)
 		}
-		if c.Sent == 0 && c.Ended() == 0 {
+		unlock()
+	}
+	for k, x := range sums {
+		if x.c.Sent == 0 && x.c.Ended() == 0 {
 			continue
 		}
-		s.Totals.add(c)
-		s.Kinds = append(s.Kinds, KindSummary{Kind: k, Counts: c, Latency: summarizeLatency(hs)})
+		s.Totals.add(x.c)
+		s.Kinds = append(s.Kinds, KindSummary{Kind: k, Counts: x.c, Latency: x.h.summary()})
 	}
 	slices.SortFunc(s.Kinds, func(a, b KindSummary) int { return strings.Compare(string(a.Kind), string(b.Kind)) })
 	return s

@@ -10,7 +10,7 @@ import (
 const meterName = "github.com/protoack/protoack/messaging"
 
 // registerOTel exports the metrics as asynchronous instruments, read from
-// the same atomics Summary reads, so the hot path pays nothing extra.
+// Summary, so the hot path pays nothing extra.
 func (t *Tracker) registerOTel(mp metric.MeterProvider) error {
 	m := mp.Meter(meterName)
 	counter := func(name, desc string) (metric.Int64ObservableCounter, error) {

@@ -240,7 +240,11 @@ func (t *Tracker) Pending() int { return int(t.pending.Load()) }
 
 // Summary returns a point-in-time copy of the metrics.
 func (t *Tracker) Summary() Summary {
-	return summarize(t.reg, t.acks.duplicate.Load(), t.acks.unknown.Load(), t.Pending())
+	return summarize(t.reg, t.acks.duplicate.Load(), t.acks.unknown.Load(), t.Pending(), func(i int) func() {
+		s := &t.shards[i]
+		s.mu.Lock()
+		return s.mu.Unlock
+	})
 }
 
 // Close stops the timers and reports every pending message as
