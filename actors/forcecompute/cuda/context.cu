@@ -315,3 +315,17 @@ int fc_download(fc_ctx *c, float *pos, float *vel) {
 	CK(cudaStreamSynchronize(c->compute));
 	return 0;
 }
+
+int fc_set_positions(fc_ctx *c, const float *pos) {
+	const size_t bytes = c->snap_floats * sizeof(float);
+	CK(cudaStreamSynchronize(c->copy));
+	c->latest = -1; // an older snapshot no longer shows the positions
+	if (bytes == 0) {
+		return 0;
+	}
+	fc_dev *d = &c->d;
+	CK(cudaMemcpyAsync(d->pos[d->cur], pos, bytes, cudaMemcpyHostToDevice, c->compute));
+	CK(cudaMemsetAsync(d->vel, 0, bytes, c->compute));
+	CK(cudaStreamSynchronize(c->compute));
+	return 0;
+}

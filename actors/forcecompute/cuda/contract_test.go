@@ -88,6 +88,14 @@ func contract(t *testing.T, k *Kernel) {
 	both("Step", func(k kernel.Kernel) error { return k.Step(3) })
 	same("3 ticks after growing")
 
+	moved := make([]float32, p.Dims*big.Nodes)
+	kernel.InitialPositions(kernel.Params{Dims: p.Dims, RestLength: 20, Seed: 5}, 0, big.Nodes, moved)
+	both("SetPositions", func(k kernel.Kernel) error { return k.SetPositions(moved) })
+	both("SetTicks", func(k kernel.Kernel) error { return k.SetTicks(40) })
+	same("after SetPositions and SetTicks")
+	both("Step", func(k kernel.Kernel) error { return k.Step(3) })
+	same("3 ticks after SetPositions")
+
 	small := compare.Graph(300, 5)
 	both("Upload smaller", func(k kernel.Kernel) error { return k.Upload(small) })
 	nodes = small.Nodes

@@ -21,6 +21,9 @@ type device interface {
 	snapshot() error
 	collect(dst []float32) error
 	download(pos, vel []float32) error
+	// setPositions replaces the positions (len dims*n) and zeroes the
+	// velocities; pins are left to setConstraints.
+	setPositions(pos []float32) error
 	release() error
 }
 
@@ -117,6 +120,14 @@ func (d *gpu) download(pos, vel []float32) error {
 	var err error
 	d.th.do(func() {
 		err = ctxError(d.ctx, C.fc_download(d.ctx, fptr(pos), fptr(vel)))
+	})
+	return err
+}
+
+func (d *gpu) setPositions(pos []float32) error {
+	var err error
+	d.th.do(func() {
+		err = ctxError(d.ctx, C.fc_set_positions(d.ctx, fptr(pos)))
 	})
 	return err
 }

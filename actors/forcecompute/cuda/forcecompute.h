@@ -74,6 +74,10 @@ int fc_collect(fc_ctx *c, float *dst);
 // be NULL) and waits.
 int fc_download(fc_ctx *c, float *pos, float *vel);
 
+// fc_set_positions replaces the positions (dims*n floats) with pos, sets
+// every velocity to 0 and forgets the latest snapshot; it waits.
+int fc_set_positions(fc_ctx *c, const float *pos);
+
 // fc_emulate runs the device algorithm serially on the host, on host arrays,
 // for checking the math without a GPU. pos and vel are updated in place.
 int fc_emulate(const fc_params *p, int n, float *pos, float *vel,

@@ -77,6 +77,13 @@ func (h *hostDevice) download(pos, vel []float32) error {
 	return nil
 }
 
+func (h *hostDevice) setPositions(pos []float32) error {
+	copy(h.pos, pos)
+	clear(h.vel)
+	h.snap = nil
+	return nil
+}
+
 func (h *hostDevice) release() error {
 	if h.released {
 		return errors.New("hostDevice: released twice")

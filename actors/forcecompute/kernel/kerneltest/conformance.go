@@ -14,7 +14,8 @@ type Factory func(p kernel.Params) (kernel.Kernel, error)
 // Run checks a kernel implementation against the contract: lifecycle
 // errors, parameter validation by name, the Reference model with Theta 0,
 // Barnes-Hut close to exact, degenerate graphs staying finite, determinism,
-// pins, distance constraints and re-upload.
+// pins, distance constraints, re-upload, and SetPositions and SetTicks
+// (read back, and a fresh kernel restored from a layout continuing it).
 func Run(t *testing.T, newKernel Factory) {
 	t.Run("Lifecycle", func(t *testing.T) { testLifecycle(t, newKernel) })
 	t.Run("InvalidParams", func(t *testing.T) { testInvalidParams(t, newKernel) })
@@ -24,6 +25,8 @@ func Run(t *testing.T, newKernel Factory) {
 		t.Run("BarnesHutNearExact/"+name, func(t *testing.T) { testBarnesHut(t, newKernel, dims) })
 		t.Run("Degenerate/"+name, func(t *testing.T) { testDegenerate(t, newKernel, dims) })
 		t.Run("Deterministic/"+name, func(t *testing.T) { testDeterministic(t, newKernel, dims) })
+		t.Run("SetPositions/"+name, func(t *testing.T) { testSetPositions(t, newKernel, dims) })
+		t.Run("Restore/"+name, func(t *testing.T) { testRestore(t, newKernel, dims) })
 	}
 	t.Run("Constraints", func(t *testing.T) { testConstraints(t, newKernel) })
 	t.Run("Reupload", func(t *testing.T) { testReupload(t, newKernel) })
