@@ -1,0 +1,35 @@
+package protocol
+
+import (
+	"encoding/binary"
+	"fmt"
+	"math"
+)
+
+// Pack appends v as little-endian float32 bytes to dst and returns it.
+func Pack(dst []byte, v []float32) []byte {
+	off := len(dst)
+	dst = append(dst, make([]byte, 4*len(v))...)
+	b := dst[off:]
+	for i, x := range v {
+		binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(x))
+	}
+	return dst
+}
+
+// Unpack decodes packed float32 bytes into dst (grown as needed) and
+// returns it. The length must be a multiple of 4.
+func Unpack(dst []float32, b []byte) ([]float32, error) {
+	if len(b)%4 != 0 {
+		return dst, fmt.Errorf("protocol: packed positions: %d bytes is not a multiple of 4", len(b))
+	}
+	n := len(b) / 4
+	if cap(dst) < n {
+		dst = make([]float32, n)
+	}
+	dst = dst[:n]
+	for i := range dst {
+		dst[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
+	}
+	return dst, nil
+}
