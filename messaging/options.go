@@ -54,7 +54,18 @@ func WithClock(c Clock) Option { return optionFunc(func(cfg *config) { cfg.clock
 // outside the Tracker's locks, from the goroutine that caused the end (an
 // Acknowledge or Close caller, or the timer), so it must be quick and
 // safe for concurrent use.
-func WithOutcome(f func(Outcome)) Option { return optionFunc(func(c *config) { c.onOutcome = f }) }
+func WithOutcome(f func(Outcome)) Option { return outcomeOption(f) }
+
+type outcomeOption func(Outcome)
+
+func (f outcomeOption) apply(c *config) { c.onOutcome = f }
+
+// SetsOutcome reports whether o is a WithOutcome option, for wrappers
+// (such as the middleware) that set the outcome function themselves.
+func SetsOutcome(o Option) bool {
+	_, ok := o.(outcomeOption)
+	return ok
+}
 
 // WithPolicy sets the policy of kind k, overriding any built-in one.
 func WithPolicy(k Kind, p Policy) Option {

@@ -52,7 +52,7 @@ func BenchmarkThroughput(b *testing.B) {
 		sys := newSystem(b)
 		var inflight, acked atomic.Int64
 		resume, done := make(chan struct{}, 1), make(chan struct{})
-		d := mustNew(b, sys, Track[*testpb.Work](kindWork), WithOutcome(func(o messaging.Outcome) {
+		d := mustNew(b, sys, Track[*testpb.Work](kindWork), WithOutcome(func(o Outcome) {
 			if inflight.Add(-1) == window/2 {
 				select {
 				case resume <- struct{}{}:
@@ -97,8 +97,8 @@ func sink(n int) (chan struct{}, actor.ReceiveFunc) {
 // at a time: from Send to the outcome (Success) at the sender.
 func BenchmarkAckLatency(b *testing.B) {
 	sys := newSystem(b)
-	outcomes := make(chan messaging.Outcome, 1)
-	d := mustNew(b, sys, Track[*testpb.Work](kindWork), WithOutcome(func(o messaging.Outcome) { outcomes <- o }))
+	outcomes := make(chan Outcome, 1)
+	d := mustNew(b, sys, Track[*testpb.Work](kindWork), WithOutcome(func(o Outcome) { outcomes <- o }))
 	_, count := sink(-1)
 	pid := spawn(b, sys, actor.PropsFromFunc(count, d.PropsOption()))
 	b.Run("InProcess", func(b *testing.B) {
@@ -122,8 +122,8 @@ func BenchmarkAckLatencyRemote(b *testing.B) {
 	sys, rem := startRemote(portA)
 	defer sys.Shutdown()
 	defer rem.Shutdown(true)
-	outcomes := make(chan messaging.Outcome, 1)
-	d, err := New(sys, Track[*testpb.Work](kindWork), WithOutcome(func(o messaging.Outcome) { outcomes <- o }))
+	outcomes := make(chan Outcome, 1)
+	d, err := New(sys, Track[*testpb.Work](kindWork), WithOutcome(func(o Outcome) { outcomes <- o }))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -130,8 +130,8 @@ func TestChaosLossyDelivery(t *testing.T) {
 	seqResult := make([]messaging.Result, n)
 	ended := make(chan struct{})
 	var endedN atomic.Int64
-	onOutcome := func(o messaging.Outcome) {
-		seq := o.Data.(*pending).msg.(*testpb.Work).Seq
+	onOutcome := func(o Outcome) {
+		seq := o.Message.(*testpb.Work).Seq
 		mu.Lock()
 		results[o.Result]++
 		if seqResult[seq] != 0 {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"sync/atomic"
+	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
 	"github.com/protoack/protoack/messaging"
@@ -17,22 +18,31 @@ var ErrDeadLetter = errors.New("middleware: message became a dead letter")
 // and receiver middleware may be installed on any number of actors. It is
 // safe for concurrent use.
 type Delivery struct {
-	system  *actor.ActorSystem
-	cfg     config
-	kinds   kinds
-	tracker *messaging.Tracker
-	plain   *actor.RootContext // no middleware: re-sends, acks
-	root    *actor.RootContext // the application's, with the sender middleware
-	routeID string             // the ack route's process ID
-	routes  routes
-	window  *window
-	props   propsSet
-	closed  atomic.Bool
+	system    *actor.ActorSystem
+	cfg       config
+	kinds     kinds
+	tracker   *messaging.Tracker
+	plain     *actor.RootContext // no middleware: re-sends, acks
+	root      *actor.RootContext // the application's, with the sender middleware
+	routeID   string             // the ack route's process ID
+	routes    routes
+	window    *window
+	props     propsSet
+	lanes     lanes
+	outcomes  outcomeQueue
+	untracked untrackedWarner
+	closed    atomic.Bool
 }
 
+// closeGrace bounds how long Close waits for a re-send that protoactor
+// is still performing (a send into a full blocking mailbox).
+const closeGrace = 2 * time.Second
+
 // New returns a Delivery for system, with a Tracker of its own. Its
-// defaults work as they are: messaging's policies, a de-duplication window
-// of 65536 IDs or 10 minutes, dead letters ending messages at once.
+// defaults work as they are: messaging's default policy, a de-duplication
+// window of 65536 deliveries or 10 minutes, dead letters ending messages
+// at once. Inconsistent options (a policy for a kind nothing tracks, an
+// outcome function in WithTrackerOptions) are errors.
 func New(system *actor.ActorSystem, opts ...Option) (*Delivery, error) {
 	if system == nil {
 		return nil, errors.New("middleware: New: nil actor system")
@@ -50,7 +60,11 @@ func New(system *actor.ActorSystem, opts ...Option) (*Delivery, error) {
 	for _, r := range cfg.types {
 		d.kinds[r.t] = r.kind
 	}
-	topts := append(append([]messaging.Option(nil), cfg.tracker...), messaging.WithOutcome(d.onOutcome))
+	topts := []messaging.Option{messaging.WithLogger(cfg.log)}
+	for k, p := range cfg.policies {
+		topts = append(topts, messaging.WithPolicy(k, p))
+	}
+	topts = append(append(topts, cfg.tracker...), messaging.WithOutcome(d.onOutcome))
 	t, err := messaging.NewTracker(topts...)
 	if err != nil {
 		return nil, fmt.Errorf("middleware: New: %w", err)
@@ -61,11 +75,15 @@ func New(system *actor.ActorSystem, opts ...Option) (*Delivery, error) {
 		d.window = cfg.dedupOf.window
 	}
 	d.routes.init()
+	d.lanes.init(d)
 	d.plain = actor.NewRootContext(system, nil)
 	d.routeID = "protoack-acks" + system.ProcessRegistry.NextId()
 	if _, ok := system.ProcessRegistry.Add(&ackRoute{d: d}, d.routeID); !ok {
 		_ = t.Close()
 		return nil, fmt.Errorf("middleware: New: process %q exists", d.routeID)
+	}
+	if d.toApp() {
+		d.outcomes.start(d.deliver)
 	}
 	d.root = actor.NewRootContext(system, nil, d.SenderMiddleware())
 	return d, nil
@@ -80,24 +98,50 @@ func (d *Delivery) Tracker() *messaging.Tracker { return d.tracker }
 // plumbing sends (any sender middleware there breaks remote).
 func (d *Delivery) RootContext() *actor.RootContext { return d.root }
 
-// Close reports every pending message as messaging.ResultAbandoned and
-// removes the ack route. Acks arriving later are dropped. Close is
+// Close reports every pending message as messaging.ResultAbandoned, stops
+// re-sending, removes the ack route, and returns once every outcome was
+// handed to the application. Acks arriving later are dropped. Close is
 // idempotent.
 func (d *Delivery) Close() error {
 	if d.closed.Swap(true) {
 		return nil
 	}
 	err := d.tracker.Close()
+	if !d.lanes.close(closeGrace) {
+		d.cfg.log.Warn("protoack: Close: a re-send is still blocked in protoactor (a full blocking mailbox)")
+	}
 	d.system.ProcessRegistry.Remove(&actor.PID{Address: d.system.Address(), Id: d.routeID})
+	d.outcomes.close()
 	return err
 }
 
-// onOutcome forgets the message's route and tells the application.
+// toApp reports whether outcomes go anywhere beyond the tracker.
+func (d *Delivery) toApp() bool { return d.cfg.onOutcome != nil || d.cfg.outcomesToActor }
+
+// toActor reports whether sends must remember the sending actor.
+func (d *Delivery) toActor() bool { return d.cfg.acksToActor || d.cfg.outcomesToActor }
+
+// onOutcome forgets the message's route and queues its Outcome for the
+// application. It runs on whatever goroutine ended the message.
 func (d *Delivery) onOutcome(o messaging.Outcome) {
-	if p, ok := o.Data.(*pending); ok {
+	p, _ := o.Data.(*pending)
+	if p != nil {
 		d.routes.remove(p)
 	}
+	if !d.toApp() || p == nil {
+		return
+	}
+	o.Data = nil
+	d.outcomes.push(Outcome{Outcome: o, Message: p.msg, Target: p.target}, p.self)
+}
+
+// deliver hands one outcome to the application, on the outcome goroutine.
+func (d *Delivery) deliver(o *Outcome, self *actor.PID) {
+	if d.cfg.outcomesToActor && self != nil {
+		cp := *o
+		d.plain.Send(self, &cp)
+	}
 	if d.cfg.onOutcome != nil {
-		d.cfg.onOutcome(o)
+		d.cfg.onOutcome(*o)
 	}
 }

@@ -71,7 +71,7 @@ func TestFullMailbox(t *testing.T) {
 	sys := newSystem(t)
 	out := newOutcomes(n)
 	d := mustNew(t, sys, Track[*testpb.Work](kindWork), WithOutcome(out.add),
-		WithTrackerOptions(messaging.WithPolicy(kindWork, fastPolicy(40))))
+		WithPolicy(kindWork, fastPolicy(40)))
 	c := newCounter()
 	gate := make(chan struct{})
 	pid, halt := spawnDropping(t, sys, worker(d, c, func(actor.Context, *testpb.Work) { <-gate },
@@ -108,7 +108,7 @@ func TestCrashRestart(t *testing.T) {
 	pol := fastPolicy(3)
 	pol.RetryOnFailure = true
 	d := mustNew(t, sys, Track[*testpb.Work](kindWork), WithOutcome(out.add),
-		WithTrackerOptions(messaging.WithPolicy(kindWork, pol)), WithAcksToActor())
+		WithPolicy(kindWork, pol), WithAcksToActor())
 	c := newCounter()
 	starts := make(chan struct{}, 2*n)
 	pid := spawn(t, sys, worker(d, c, func(ctx actor.Context, w *testpb.Work) {
@@ -165,7 +165,7 @@ func TestProcessingFailure(t *testing.T) {
 	sys := newSystem(t)
 	out := newOutcomes(2)
 	d := mustNew(t, sys, Track[*testpb.Work](kindWork), WithOutcome(out.add),
-		WithTrackerOptions(messaging.WithPolicy(kindWork, fastPolicy(3))))
+		WithPolicy(kindWork, fastPolicy(3)))
 	c := newCounter()
 	pid := spawn(t, sys, worker(d, c, func(ctx actor.Context, w *testpb.Work) {
 		var err error

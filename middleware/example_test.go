@@ -4,7 +4,6 @@ import (
 	"fmt"
 
 	"github.com/asynkron/protoactor-go/actor"
-	"github.com/protoack/protoack/messaging"
 	"github.com/protoack/protoack/middleware"
 )
 
@@ -19,10 +18,10 @@ func Example() {
 	system := actor.NewActorSystem()
 	defer system.Shutdown()
 
-	outcomes := make(chan messaging.Outcome, 1)
+	outcomes := make(chan middleware.Outcome, 1)
 	d, err := middleware.New(system,
 		middleware.Track[*Greet]("Greet"),
-		middleware.WithOutcome(func(o messaging.Outcome) { outcomes <- o }),
+		middleware.WithOutcome(func(o middleware.Outcome) { outcomes <- o }),
 	)
 	if err != nil {
 		fmt.Println(err)

@@ -52,7 +52,7 @@ func TestLostMessageAndLostAck(t *testing.T) {
 		}
 	}}
 	d := mustNew(t, sys, Track[*testpb.Work](kindWork), WithOutcome(out.add),
-		WithTrackerOptions(messaging.WithPolicy(kindWork, fastPolicy(3))), withLinks(tap, acks))
+		WithPolicy(kindWork, fastPolicy(3)), withLinks(tap, acks))
 	c := newCounter()
 	pid := spawn(t, sys, worker(d, c, nil))
 	d.RootContext().Send(pid, &testpb.Work{Seq: 0})
@@ -93,7 +93,7 @@ func TestStoppedTarget(t *testing.T) {
 		Backoff:    messaging.Backoff{Base: 100 * time.Millisecond, Multiplier: 2, Max: time.Second},
 	}
 	d := mustNew(t, sys, Track[*testpb.Work](kindWork), WithOutcome(out.add),
-		WithTrackerOptions(messaging.WithPolicy(kindWork, pol)))
+		WithPolicy(kindWork, pol))
 	c := newCounter()
 	pid := sys.Root.Spawn(worker(d, c, nil))
 	stop(t, sys, pid)
@@ -126,7 +126,7 @@ func TestStoppedTarget(t *testing.T) {
 	if _, err := f.Result(); err != nil {
 		t.Fatal(err)
 	}
-	var o messaging.Outcome
+	var o Outcome
 	for _, x := range out.wait(t, 2) {
 		if x.Result != messaging.ResultSuccess { // message 2 succeeds
 			o = x

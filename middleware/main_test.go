@@ -46,16 +46,16 @@ func fastPolicy(retries int) messaging.Policy {
 // outcomes collects Outcomes by ID.
 type outcomes struct {
 	mu   sync.Mutex
-	byID map[messaging.ID]messaging.Outcome
+	byID map[messaging.ID]Outcome
 	dup  int
-	ch   chan messaging.Outcome
+	ch   chan Outcome
 }
 
 func newOutcomes(n int) *outcomes {
-	return &outcomes{byID: make(map[messaging.ID]messaging.Outcome), ch: make(chan messaging.Outcome, n)}
+	return &outcomes{byID: make(map[messaging.ID]Outcome), ch: make(chan Outcome, n)}
 }
 
-func (o *outcomes) add(x messaging.Outcome) {
+func (o *outcomes) add(x Outcome) {
 	o.mu.Lock()
 	if _, ok := o.byID[x.ID]; ok {
 		o.dup++
@@ -69,10 +69,10 @@ func (o *outcomes) add(x messaging.Outcome) {
 }
 
 // wait returns once n outcomes have arrived, or fails the test.
-func (o *outcomes) wait(t testing.TB, n int) []messaging.Outcome {
+func (o *outcomes) wait(t testing.TB, n int) []Outcome {
 	t.Helper()
 	deadline := time.After(testDeadline)
-	var got []messaging.Outcome
+	var got []Outcome
 	for len(got) < n {
 		select {
 		case x := <-o.ch:

@@ -29,17 +29,19 @@ const (
 )
 
 type config struct {
-	types       []registration
-	tracker     []messaging.Option
-	onOutcome   func(messaging.Outcome)
-	acksToActor bool
-	deadLetter  DeadLetterAction
-	dedupCount  int
-	dedupAge    time.Duration
-	dedupOf     *Delivery
-	log         *slog.Logger
-	msgLink     link // test-only lossy layer on the message path
-	ackLink     link // test-only lossy layer on the ack path
+	types           []registration
+	policies        map[messaging.Kind]messaging.Policy
+	tracker         []messaging.Option
+	onOutcome       func(Outcome)
+	acksToActor     bool
+	outcomesToActor bool
+	deadLetter      DeadLetterAction
+	dedupCount      int
+	dedupAge        time.Duration
+	dedupOf         *Delivery
+	log             *slog.Logger
+	msgLink         link // test-only lossy layer on the message path
+	ackLink         link // test-only lossy layer on the ack path
 }
 
 type registration struct {
@@ -49,6 +51,7 @@ type registration struct {
 
 func defaultConfig() config {
 	return config{
+		policies:   map[messaging.Kind]messaging.Policy{},
 		dedupCount: 1 << 16,
 		dedupAge:   10 * time.Minute,
 		log:        slog.New(slog.DiscardHandler),
@@ -56,9 +59,24 @@ func defaultConfig() config {
 }
 
 func (c *config) validate() error {
+	tracked := make(map[messaging.Kind]bool, len(c.types))
 	for _, r := range c.types {
 		if r.kind == "" {
 			return fmt.Errorf("middleware: Track[%v]: empty kind", r.t)
+		}
+		tracked[r.kind] = true
+	}
+	for k, p := range c.policies {
+		if !tracked[k] {
+			return fmt.Errorf("middleware: WithPolicy(%q): no Track registers kind %q (register the type, Kinded ones too, with Track)", k, k)
+		}
+		if err := p.Validate(); err != nil {
+			return fmt.Errorf("middleware: WithPolicy(%q): %w", k, err)
+		}
+	}
+	for _, o := range c.tracker {
+		if messaging.SetsOutcome(o) {
+			return fmt.Errorf("middleware: WithTrackerOptions: messaging.WithOutcome would be overridden; use middleware.WithOutcome")
 		}
 	}
 	if c.dedupCount < 1 {
@@ -77,22 +95,37 @@ func Track[T any](kind messaging.Kind) Option {
 	return optionFunc(func(c *config) { c.types = append(c.types, registration{t, kind}) })
 }
 
+// WithPolicy sets the policy of kind, which a Track must register: New
+// rejects a policy for a kind nothing tracks (a typo would otherwise get
+// the default policy).
+func WithPolicy(kind messaging.Kind, p messaging.Policy) Option {
+	return optionFunc(func(c *config) { c.policies[kind] = p })
+}
+
 // WithTrackerOptions passes options to the Delivery's messaging.Tracker
-// (policies, clock, metrics). Use WithOutcome here rather than
-// messaging.WithOutcome, which the Delivery sets for itself.
+// (clock, default policy, metrics, pending cap). New rejects
+// messaging.WithOutcome here: use WithOutcome.
 func WithTrackerOptions(opts ...messaging.Option) Option {
 	return optionFunc(func(c *config) { c.tracker = append(c.tracker, opts...) })
 }
 
-// WithOutcome sets the function told of every tracked message's end, with
-// the same contract as messaging.WithOutcome.
-func WithOutcome(f func(messaging.Outcome)) Option {
+// WithOutcome sets the function told of every tracked message's end,
+// exactly once per message. It runs on a goroutine of the Delivery's own,
+// one outcome at a time in the order they ended, so a slow callback delays
+// later outcomes but stalls no actor, ack or timer. Close returns after
+// the last outcome was handed over.
+func WithOutcome(f func(Outcome)) Option {
 	return optionFunc(func(c *config) { c.onOutcome = f })
 }
 
+// WithOutcomesToActor also sends each Outcome, as a *Outcome message, to
+// the actor that sent the message (not for sends from a root context), so
+// the actor can switch on it.
+func WithOutcomesToActor() Option { return optionFunc(func(c *config) { c.outcomesToActor = true }) }
+
 // WithAcksToActor also hands each ack, as a messaging.Ack, to the actor
-// that sent the message. Acks to messages sent from a root context are
-// only fed to the tracker.
+// that sent the message: Retrying and retried Failed acks included. Acks
+// to messages sent from a root context are only fed to the tracker.
 func WithAcksToActor() Option { return optionFunc(func(c *config) { c.acksToActor = true }) }
 
 // WithDeadLetter sets what a dead-lettered tracked message becomes;
@@ -101,9 +134,9 @@ func WithDeadLetter(a DeadLetterAction) Option {
 	return optionFunc(func(c *config) { c.deadLetter = a })
 }
 
-// WithDedupWindow bounds the receiver's memory of processed IDs: at most
-// count IDs, each kept at most age (defaults 65536 and 10 minutes). A
-// re-send that arrives after its ID was forgotten is processed again.
+// WithDedupWindow bounds the receiver's memory of processed deliveries: at
+// most count, each kept at most age (defaults 65536 and 10 minutes). A
+// re-send that arrives after its delivery was forgotten is processed again.
 func WithDedupWindow(count int, age time.Duration) Option {
 	return optionFunc(func(c *config) { c.dedupCount, c.dedupAge = count, age })
 }
@@ -116,8 +149,10 @@ func WithDedupOf(prev *Delivery) Option {
 	return optionFunc(func(c *config) { c.dedupOf = prev })
 }
 
-// WithLogger sets the logger for rare events (malformed acks, tracking
-// errors); the default discards.
+// WithLogger sets the logger of the Delivery and of its tracker (unless a
+// messaging.WithLogger in WithTrackerOptions says otherwise) for rare
+// events: give-ups, malformed acks, tracked types arriving untracked. The
+// default discards.
 func WithLogger(l *slog.Logger) Option {
 	return optionFunc(func(c *config) {
 		if l != nil {

@@ -1,7 +1,6 @@
 package middleware
 
 import (
-	"errors"
 	"fmt"
 	"time"
 
@@ -12,10 +11,13 @@ import (
 // ReceiverMiddleware returns the middleware that de-duplicates tracked
 // messages and acks them. Untracked messages pass to next untouched.
 //
-// A tracked message whose ID was processed before is not processed again:
-// the recorded outcome is acked again, unless it was Failed and this is a
-// later attempt (the sender retrying), which is processed. After the
-// handler returns, Success is acked unless the handler called Report; a
+// A delivery is a message ID at one receiving actor; each is processed at
+// most once. A repeat is not processed again: the recorded outcome is
+// acked again, unless it was Failed and this is a later attempt (the
+// sender retrying), which is processed; one still being processed gets a
+// Retrying ack; one that was forwarded is forwarded again. After the
+// handler returns, its outcome is acked (Success unless it called Reply
+// or Report), unless it forwarded the message or deferred the ack. A
 // panic acks Failed with the panic's text and then panics again, so
 // supervision sees it as before.
 func (d *Delivery) ReceiverMiddleware() actor.ReceiverMiddleware {
@@ -23,6 +25,9 @@ func (d *Delivery) ReceiverMiddleware() actor.ReceiverMiddleware {
 		return func(ctx actor.ReceiverContext, env *actor.MessageEnvelope) {
 			idText := env.GetHeader(HeaderID)
 			if idText == "" || env.Sender == nil {
+				if idText == "" {
+					d.untracked.note(d, env.Message)
+				}
 				next(ctx, env) // untracked, or no ack route: nothing to ack
 				return
 			}
@@ -33,7 +38,8 @@ func (d *Delivery) ReceiverMiddleware() actor.ReceiverMiddleware {
 
 func (d *Delivery) receive(ctx actor.ReceiverContext, env *actor.MessageEnvelope, idText string, next actor.ReceiverFunc) {
 	id, err := messaging.ParseID(idText)
-	if err != nil {
+	self := ctx.Self()
+	if err != nil || self == nil {
 		d.cfg.log.Debug("protoack: bad ID header; processing untracked", "err", err)
 		next(ctx, env)
 		return
@@ -42,9 +48,8 @@ func (d *Delivery) receive(ctx actor.ReceiverContext, env *actor.MessageEnvelope
 	if s := env.GetHeader(HeaderReplyTo); s != "" {
 		replyTo = parsePID(s)
 		if replyTo != nil && replyTo.Equal(env.Sender) {
-			// A handler forwarded what it got (ctx.Forward) without
-			// re-tracking it: the Sender is the original requester, not
-			// an ack route.
+			// Forwarded by an actor without the middleware: the Sender is
+			// the original requester, not an ack route. That hop acked.
 			next(ctx, env)
 			return
 		}
@@ -52,44 +57,56 @@ func (d *Delivery) receive(ctx actor.ReceiverContext, env *actor.MessageEnvelope
 	attempt := parseAttempt(env.GetHeader(HeaderAttempt))
 	route := env.Sender
 	now := time.Now()
-	v, e, status, reason := d.window.begin(id, attempt, route, now)
+	v, e, was := d.window.begin(wkey{id, self.Id}, attempt, route, now)
 	switch v {
 	case reack:
-		d.sendAck(route, messaging.Ack{ID: id, Status: status, Reason: reason, Attempt: attempt, Time: now})
+		d.sendAck(route, messaging.Ack{ID: id, Status: was.status, Reason: was.reason, Attempt: attempt, Time: now, Metadata: was.meta})
 		return
 	case inProgress:
 		d.sendAck(route, messaging.Retrying(id, "in progress").WithAttempt(attempt))
 		return
+	case reforward:
+		d.plain.Send(was.fwd, &actor.MessageEnvelope{Header: env.Header, Message: env.Message, Sender: route})
+		return
 	}
 	// The handler sees the envelope's own sender (HeaderReplyTo), not the
-	// ack route; the received envelope is shared, so it is not changed. A
-	// handler that forwards it (ctx.Forward) passes on no ack route: the
-	// next receiver sees no Sender, or the requester, and does not ack.
-	// The window keeps e, but not this envelope (nor so the payload): the
-	// handler may Stash it.
-	d.run(ctx, &actor.MessageEnvelope{Header: env.Header, Message: env.Message, Sender: replyTo}, e, next)
+	// ack route; the received envelope is shared, so it is not changed.
+	// The window keeps this envelope's address only to recognise a
+	// Forward of it; the handler may Stash it.
+	henv := &actor.MessageEnvelope{Header: env.Header, Message: env.Message, Sender: replyTo}
+	e.env = henv
+	d.run(ctx, henv, e, next)
 }
 
-// run calls the handler and acks its outcome, also when it panics.
+// run calls the handler and acks its outcome, also when it panics, unless
+// the handler forwarded the message or deferred its ack.
 func (d *Delivery) run(ctx actor.ReceiverContext, env *actor.MessageEnvelope, e *entry, next actor.ReceiverFunc) {
 	defer func() {
+		e.env = nil
 		if r := recover(); r != nil {
-			d.end(e, messaging.StatusFailed, fmt.Sprint("panic: ", r))
+			if d.window.owned(e) {
+				d.end(e, Reply{Status: messaging.StatusFailed, Reason: fmt.Sprint("panic: ", r)})
+			}
 			panic(r)
 		}
 	}()
 	next(ctx, env)
-	if e.reported != messaging.StatusUnknown {
-		d.end(e, e.reported, e.repWhy)
-		return
+	if d.window.owned(e) {
+		d.end(e, e.reply)
 	}
-	d.end(e, messaging.StatusSuccess, "")
 }
 
-// end records e's outcome and acks it.
-func (d *Delivery) end(e *entry, status messaging.Status, reason string) {
-	d.window.finish(e, status, reason)
-	d.sendAck(e.route, messaging.Ack{ID: e.id, Status: status, Reason: reason, Attempt: e.attempt, Time: time.Now()})
+// end records e's outcome and acks it; a second end of e does nothing.
+func (d *Delivery) end(e *entry, r Reply) bool {
+	if r.Status == messaging.StatusUnknown {
+		r.Status = messaging.StatusSuccess
+	}
+	if !d.window.finish(e, r.Status, r.Reason, r.Metadata) {
+		return false
+	}
+	d.sendAck(e.route, messaging.Ack{ID: e.key.id, Status: r.Status, Reason: r.Reason, Attempt: e.attempt,
+		Time: time.Now(), Metadata: r.Metadata})
+	return true
 }
 
 // sendAck sends a to route through the Delivery's plain root context
@@ -110,32 +127,4 @@ func (d *Delivery) sendAck(route *actor.PID, a messaging.Ack) {
 		return
 	}
 	d.plain.Send(route, m)
-}
-
-// Report sets the outcome of the tracked message the handler is
-// processing, instead of the Success acked when it returns:
-// messaging.StatusPartialSuccess or messaging.StatusFailed (with a
-// reason), or messaging.StatusRetrying, which acks at once to extend the
-// sender's deadline while the handler keeps working. ctx is the handler's
-// context; Report must be called from the handler, before it returns.
-func (d *Delivery) Report(ctx interface {
-	MessageHeader() actor.ReadonlyMessageHeader
-}, status messaging.Status, reason string) error {
-	id, ok := IDOf(ctx)
-	if !ok {
-		return errors.New("middleware: Report: the message is not tracked")
-	}
-	e := d.window.find(id)
-	if e == nil || d.window.status(e) != messaging.StatusUnknown {
-		return fmt.Errorf("middleware: Report: message %v is not being processed", id)
-	}
-	switch status {
-	case messaging.StatusPartialSuccess, messaging.StatusFailed, messaging.StatusSuccess:
-		e.reported, e.repWhy = status, reason
-	case messaging.StatusRetrying:
-		d.sendAck(e.route, messaging.Retrying(id, reason).WithAttempt(e.attempt))
-	default:
-		return fmt.Errorf("middleware: Report: invalid status %v", status)
-	}
-	return nil
 }

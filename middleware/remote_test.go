@@ -211,15 +211,15 @@ func TestRemoteRestart(t *testing.T) {
 	defer stop(t, sys, fence)
 
 	slots := make(chan struct{}, inFlight)
-	done := make(chan messaging.Outcome, n)
+	done := make(chan Outcome, n)
 	pol := messaging.Policy{
 		Timeout:    300 * time.Millisecond,
 		MaxRetries: 30,
 		Backoff:    messaging.Backoff{Base: 50 * time.Millisecond, Multiplier: 2, Max: 400 * time.Millisecond},
 	}
 	d, err := New(sys, Track[*testpb.Work](kindWork), WithDeadLetter(DeadLetterRetry),
-		WithTrackerOptions(messaging.WithPolicy(kindWork, pol)),
-		WithOutcome(func(o messaging.Outcome) { <-slots; done <- o }))
+		WithPolicy(kindWork, pol),
+		WithOutcome(func(o Outcome) { <-slots; done <- o }))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,25 +1,72 @@
 package middleware
 
 import (
+	"fmt"
+
 	"github.com/asynkron/protoactor-go/actor"
 	"github.com/protoack/protoack/messaging"
 )
 
 // SenderMiddleware returns the middleware that tracks outgoing messages.
 // Untracked messages pass to next untouched. Install it innermost (after
-// any other sender middleware), as PropsOptions does, so that a re-send
+// any other sender middleware), as PropsOption does, so that a re-send
 // carries what the first send put on the wire.
+//
+// A handler's ctx.Forward of the tracked message it is processing passes
+// the message on with its ID and ack route: the next hop acks the
+// original sender, and this hop does not ack.
 func (d *Delivery) SenderMiddleware() actor.SenderMiddleware {
 	return func(next actor.SenderFunc) actor.SenderFunc {
 		return func(ctx actor.SenderContext, target *actor.PID, env *actor.MessageEnvelope) {
+			switch {
+			case target == nil || d.ours(env.Sender):
+				// Stamped already (Delivery.Send), or nowhere to go.
+				next(ctx, target, env)
+				return
+			case len(env.Header) > 0 && env.Header[HeaderID] != "" && d.forward(ctx, target, env, next):
+				return
+			}
 			kind, ok := d.kinds.of(env.Message)
-			if !ok || target == nil {
+			if !ok {
 				next(ctx, target, env)
 				return
 			}
-			d.send(ctx, target, env, kind, next)
+			if _, err := d.send(ctx, target, env, kind, next); err != nil {
+				// ctx.Send has no error to return: send as it came, and say so.
+				d.cfg.log.Error("protoack: message sent untracked", "kind", kind, "target", target, "err", err)
+				next(ctx, target, env)
+			}
 		}
 	}
+}
+
+// ours reports whether pid is this Delivery's ack route.
+func (d *Delivery) ours(pid *actor.PID) bool {
+	return pid != nil && pid.Id == d.routeID && pid.Address == d.system.Address()
+}
+
+// Send sends msg to target through ctx and returns its ID. A tracked msg
+// is registered before it is sent; when the tracker refuses it (pending
+// cap, Close), Send returns the error and sends nothing. An untracked msg
+// is sent as ctx.Send would, with a zero ID. ctx is any sender context:
+// an actor's (with or without the middleware) or a root context; the
+// sending actor gets its outcome with WithOutcomesToActor.
+func (d *Delivery) Send(ctx actor.SenderContext, target *actor.PID, msg any) (messaging.ID, error) {
+	if target == nil {
+		return messaging.ID{}, fmt.Errorf("middleware: Send %T: nil target", msg)
+	}
+	kind, ok := d.kinds.of(msg)
+	if !ok {
+		ctx.Send(target, msg)
+		return messaging.ID{}, nil
+	}
+	env, _ := msg.(*actor.MessageEnvelope)
+	if env == nil {
+		env = &actor.MessageEnvelope{Message: msg}
+	}
+	return d.send(ctx, target, env, kind, func(ctx actor.SenderContext, target *actor.PID, env *actor.MessageEnvelope) {
+		ctx.Send(target, env)
+	})
 }
 
 // pending is one tracked message, from send to outcome.
@@ -34,15 +81,15 @@ type pending struct {
 	route  *actor.PID        // ack route: &routePID
 	// routePID names the Delivery's ack process, with RequestId = seq.
 	routePID actor.PID
-	self     *actor.PID // the sending actor, for WithAcksToActor
+	self     *actor.PID // the sending actor, for WithOutcomesToActor and WithAcksToActor
 	seq      uint32
 }
 
-// send registers the message with the tracker, then sends it with headers
-// and its ack route.
-func (d *Delivery) send(ctx actor.SenderContext, target *actor.PID, env *actor.MessageEnvelope, kind messaging.Kind, next actor.SenderFunc) {
+// send registers the message with the tracker, then sends it through next
+// with headers and its ack route. On a refusal it sends nothing.
+func (d *Delivery) send(ctx actor.SenderContext, target *actor.PID, env *actor.MessageEnvelope, kind messaging.Kind, next actor.SenderFunc) (messaging.ID, error) {
 	p := &pending{d: d, kind: kind, target: target, msg: env.Message}
-	if _, root := ctx.(*actor.RootContext); !root && d.cfg.acksToActor {
+	if _, root := ctx.(*actor.RootContext); !root && d.toActor() {
 		p.self = ctx.Self()
 	}
 	p.id = d.tracker.NewID()
@@ -67,18 +114,37 @@ func (d *Delivery) send(ctx actor.SenderContext, target *actor.PID, env *actor.M
 	p.routePID.Address, p.routePID.Id, p.routePID.RequestId = d.system.Address(), d.routeID, p.seq
 	p.route = &p.routePID
 	if _, err := d.tracker.Track(messaging.Message{ID: p.id, Kind: kind, Resend: p.resend, Data: p}); err != nil {
-		// Not tracked (closed, or the pending cap): send as it came.
 		d.routes.remove(p)
-		d.cfg.log.Error("protoack: message sent untracked", "kind", kind, "target", target, "err", err)
-		next(ctx, target, env)
-		return
+		return messaging.ID{}, fmt.Errorf("middleware: %s not sent: %w", kind, err)
 	}
 	out := p.envelope(1)
 	if d.cfg.msgLink == nil {
 		next(ctx, target, out)
-		return
+		return p.id, nil
 	}
 	d.cfg.msgLink.carry(packet{ID: p.id, Attempt: 1, Msg: p.msg}, func() { next(ctx, target, out) })
+	return p.id, nil
+}
+
+// forward passes env, the tracked message ctx's handler is processing, on
+// to target with its ID, attempt and ack route, handing the ack to the
+// next hop. It returns false when env is not such a message (e.g. the app
+// built an envelope with copied headers), which is then sent as new.
+func (d *Delivery) forward(ctx actor.SenderContext, target *actor.PID, env *actor.MessageEnvelope, next actor.SenderFunc) bool {
+	self := ctx.Self()
+	if self == nil {
+		return false
+	}
+	id, err := messaging.ParseID(env.Header[HeaderID])
+	if err != nil {
+		return false
+	}
+	e := d.window.find(wkey{id, self.Id})
+	if e == nil || e.env != env || !d.window.handOff(e, target, false) {
+		return false
+	}
+	next(ctx, target, &actor.MessageEnvelope{Header: env.Header, Message: env.Message, Sender: e.route})
+	return true
 }
 
 // envelope builds a fresh envelope for one attempt: in-process the
@@ -95,14 +161,8 @@ func (p *pending) envelope(attempt int) *actor.MessageEnvelope {
 }
 
 // resend is the message's messaging.ResendFunc. It runs on the tracker's
-// timer goroutine and sends through the Delivery's own plain root context,
-// never through the sending actor's context.
+// timer goroutine, so it only queues the send on the target's lane, which
+// sends through the Delivery's own plain root context.
 func (p *pending) resend(_ messaging.ID, attempt int) error {
-	env := p.envelope(attempt)
-	if l := p.d.cfg.msgLink; l != nil {
-		l.carry(packet{ID: p.id, Attempt: attempt, Msg: p.msg}, func() { p.d.plain.Send(p.target, env) })
-		return nil
-	}
-	p.d.plain.Send(p.target, env)
-	return nil
+	return p.d.lanes.resend(p, attempt)
 }

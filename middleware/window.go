@@ -8,39 +8,53 @@ import (
 	"github.com/protoack/protoack/messaging"
 )
 
-// window remembers the IDs the receiver has processed, with their
-// outcome, bounded by count and by age. Each shard keeps two generations
-// of IDs: new IDs go into the current one; when it holds half the shard's
-// share of the count, or the previous one is older than the age bound, the
-// previous generation is dropped whole and the current one becomes the
-// previous. So at least count/2 and at most count IDs are remembered, none
-// older than twice the age, and nothing is deleted one by one (deletions
-// would leave the hash maps full of tombstones).
+// window remembers the deliveries the receiver has processed, with their
+// outcome, bounded by count and by age. A delivery is an ID at one
+// receiving actor: each routee of a broadcast processes the message once.
+// Each shard keeps two generations: new keys go into the current one;
+// when it holds half the shard's share of the count, or the previous one
+// is older than the age bound, the previous generation is dropped whole
+// and the current one becomes the previous. So at least count/2 and at
+// most count keys are remembered, none older than twice the age, and
+// nothing is deleted one by one (deletions would leave the hash maps full
+// of tombstones).
 type window struct {
 	shards [16]windowShard
 	half   int // per shard and generation
 	maxAge time.Duration
 }
 
+// wkey names one delivery: a message ID at one receiving actor.
+type wkey struct {
+	id   messaging.ID
+	recv string // the receiving actor's PID.Id
+}
+
 type windowShard struct {
 	mu        sync.Mutex
-	cur, prev map[messaging.ID]*entry
+	cur, prev map[wkey]*entry
 	curStart  time.Time
 }
 
-// entry is one ID's state. status is messaging.StatusUnknown while the
-// handler runs; the other fields are set before it is published.
+// entry is one delivery's state. status is messaging.StatusUnknown while
+// it is being processed; the fields above the guarded ones are set before
+// the entry is published.
 type entry struct {
-	id      messaging.ID
+	key     wkey
 	at      time.Time
 	attempt int
-	status  messaging.Status // guarded by the shard lock
-	reason  string           // guarded by the shard lock
-	route   *actor.PID       // where acks go
+	route   *actor.PID // where acks go
 
-	// Set by Report from the handler's goroutine, read after it returns.
-	reported messaging.Status
-	repWhy   string
+	// Guarded by the shard lock.
+	status messaging.Status
+	reason string
+	meta   map[string]string
+	fwd    *actor.PID // forwarded here: the next hop owns the ack
+	deferred bool       // a Deferred owns the ack
+
+	// Set and read on the handler's goroutine only.
+	env   *actor.MessageEnvelope // the envelope the handler got, to recognise Forward
+	reply Reply                  // set by Reply/Report; Status 0 means Success
 }
 
 // verdict is what the receiver does with a delivery.
@@ -49,25 +63,34 @@ type verdict uint8
 const (
 	process    verdict = iota // new, or a later attempt after Failed
 	reack                     // done before: re-ack the recorded outcome
-	inProgress                // being processed now: ack Retrying
+	inProgress                // being processed now (or deferred): ack Retrying
+	reforward                 // forwarded: pass the re-send on to the next hop
 )
+
+// done is a delivery's recorded outcome, for a re-ack or re-forward.
+type done struct {
+	status messaging.Status
+	reason string
+	meta   map[string]string
+	fwd    *actor.PID
+}
 
 func newWindow(count int, age time.Duration) *window {
 	w := &window{half: max(1, count/(2*16)), maxAge: age}
 	for i := range w.shards {
-		w.shards[i].cur = make(map[messaging.ID]*entry)
+		w.shards[i].cur = make(map[wkey]*entry)
 	}
 	return w
 }
 
 func (w *window) shard(id messaging.ID) *windowShard { return &w.shards[id[0]&15] }
 
-// lookup returns id's entry, if remembered and not older than maxAge.
+// lookup returns k's entry, if remembered and not older than maxAge.
 // s.mu is held.
-func (s *windowShard) lookup(id messaging.ID, now time.Time, maxAge time.Duration) *entry {
-	e, ok := s.cur[id]
+func (s *windowShard) lookup(k wkey, now time.Time, maxAge time.Duration) *entry {
+	e, ok := s.cur[k]
 	if !ok {
-		e, ok = s.prev[id]
+		e, ok = s.prev[k]
 	}
 	if !ok || now.Sub(e.at) > maxAge {
 		return nil
@@ -75,62 +98,87 @@ func (s *windowShard) lookup(id messaging.ID, now time.Time, maxAge time.Duratio
 	return e
 }
 
-// begin decides what to do with attempt of id. With process, e is a fresh
-// entry now recorded as in progress; otherwise e is the existing entry and
-// status and reason are its recorded outcome.
-func (w *window) begin(id messaging.ID, attempt int, route *actor.PID, now time.Time) (v verdict, e *entry, status messaging.Status, reason string) {
-	s := w.shard(id)
+// begin decides what to do with attempt of delivery k. With process, e is
+// a fresh entry now recorded as in progress; otherwise e is the existing
+// entry and d its recorded outcome.
+func (w *window) begin(k wkey, attempt int, route *actor.PID, now time.Time) (v verdict, e *entry, d done) {
+	s := w.shard(k.id)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if old := s.lookup(id, now, w.maxAge); old != nil {
+	if old := s.lookup(k, now, w.maxAge); old != nil {
+		d = done{old.status, old.reason, old.meta, old.fwd}
 		switch {
+		case old.fwd != nil:
+			return reforward, old, d
 		case old.status == messaging.StatusUnknown:
-			return inProgress, old, old.status, old.reason
+			return inProgress, old, d
 		case old.status != messaging.StatusFailed || attempt <= old.attempt:
-			return reack, old, old.status, old.reason
+			return reack, old, d
 		}
 		// A later attempt after a failure: the sender chose to retry.
 	}
 	if len(s.cur) >= w.half || (s.prev != nil && now.Sub(s.curStart) > w.maxAge) {
-		s.prev, s.cur, s.curStart = s.cur, make(map[messaging.ID]*entry, len(s.cur)), now
+		s.prev, s.cur, s.curStart = s.cur, make(map[wkey]*entry, len(s.cur)), now
 	}
 	if len(s.cur) == 0 {
 		s.curStart = now
 	}
-	e = &entry{id: id, at: now, attempt: attempt, route: route}
-	s.cur[id] = e
-	return process, e, 0, ""
+	e = &entry{key: k, at: now, attempt: attempt, route: route}
+	s.cur[k] = e
+	return process, e, done{}
 }
 
-// finish records e's outcome.
-func (w *window) finish(e *entry, status messaging.Status, reason string) {
-	s := w.shard(e.id)
-	s.mu.Lock()
-	e.status, e.reason = status, reason
-	s.mu.Unlock()
-}
-
-// status returns e's recorded status.
-func (w *window) status(e *entry) messaging.Status {
-	s := w.shard(e.id)
+// finish records e's outcome. It returns false, recording nothing, when
+// e already has one.
+func (w *window) finish(e *entry, status messaging.Status, reason string, meta map[string]string) bool {
+	s := w.shard(e.key.id)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return e.status
+	if e.status != messaging.StatusUnknown {
+		return false
+	}
+	e.status, e.reason, e.meta = status, reason, meta
+	return true
 }
 
-// find returns id's entry while it is remembered, or nil.
-func (w *window) find(id messaging.ID) *entry {
-	s := w.shard(id)
+// handOff records that the ack of e, still being processed, passed to a
+// next hop (fwd) or to a Deferred. It returns false when e already ended.
+func (w *window) handOff(e *entry, fwd *actor.PID, deferred bool) bool {
+	s := w.shard(e.key.id)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	e, ok := s.cur[id]
+	if e.status != messaging.StatusUnknown {
+		return false
+	}
+	if fwd != nil {
+		e.fwd = fwd
+	}
+	e.deferred = e.deferred || deferred
+	return true
+}
+
+// owned reports whether the receiver middleware still owns e's ack: not
+// ended, forwarded or deferred.
+func (w *window) owned(e *entry) bool {
+	s := w.shard(e.key.id)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return e.status == messaging.StatusUnknown && e.fwd == nil && !e.deferred
+}
+
+// find returns k's entry while it is remembered, or nil.
+func (w *window) find(k wkey) *entry {
+	s := w.shard(k.id)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e, ok := s.cur[k]
 	if !ok {
-		e = s.prev[id]
+		e = s.prev[k]
 	}
 	return e
 }
 
-// len returns the number of remembered IDs (expired ones included).
+// len returns the number of remembered deliveries (expired ones included).
 func (w *window) len() int {
 	n := 0
 	for i := range w.shards {

@@ -14,31 +14,34 @@ func idN(n int) messaging.ID {
 	return id
 }
 
+// kN is delivery idN(n) at receiver "r".
+func kN(n int) wkey { return wkey{idN(n), "r"} }
+
 // TestWindowVerdicts: new IDs are processed; a done ID is re-acked with its
 // outcome; one in progress gets Retrying; after Failed only a later
 // attempt is processed again.
 func TestWindowVerdicts(t *testing.T) {
 	w := newWindow(1024, time.Minute)
 	t0 := time.Unix(1000, 0)
-	a, b := idN(1), idN(2)
-	if v, _, _, _ := w.begin(a, 1, nil, t0); v != process {
+	a, b := kN(1), kN(2)
+	if v, _, _ := w.begin(a, 1, nil, t0); v != process {
 		t.Fatalf("new ID: verdict %v", v)
 	}
-	if v, _, _, _ := w.begin(a, 2, nil, t0); v != inProgress {
+	if v, _, _ := w.begin(a, 2, nil, t0); v != inProgress {
 		t.Fatalf("in progress: verdict %v", v)
 	}
-	_, e, _, _ := w.begin(b, 1, nil, t0)
-	w.finish(e, messaging.StatusFailed, "no")
-	if v, _, st, why := w.begin(b, 1, nil, t0); v != reack || st != messaging.StatusFailed || why != "no" {
-		t.Fatalf("Failed, same attempt: %v %v %q", v, st, why)
+	_, e, _ := w.begin(b, 1, nil, t0)
+	w.finish(e, messaging.StatusFailed, "no", nil)
+	if v, _, was := w.begin(b, 1, nil, t0); v != reack || was.status != messaging.StatusFailed || was.reason != "no" {
+		t.Fatalf("Failed, same attempt: %v %v %q", v, was.status, was.reason)
 	}
-	if v, _, _, _ := w.begin(b, 2, nil, t0); v != process {
+	if v, _, _ := w.begin(b, 2, nil, t0); v != process {
 		t.Fatalf("Failed, later attempt: verdict %v", v)
 	}
-	_, e, _, _ = w.begin(idN(3), 1, nil, t0)
-	w.finish(e, messaging.StatusSuccess, "")
-	if v, _, st, _ := w.begin(idN(3), 5, nil, t0); v != reack || st != messaging.StatusSuccess {
-		t.Fatalf("Success: %v %v", v, st)
+	_, e, _ = w.begin(kN(3), 1, nil, t0)
+	w.finish(e, messaging.StatusSuccess, "", nil)
+	if v, _, was := w.begin(kN(3), 5, nil, t0); v != reack || was.status != messaging.StatusSuccess {
+		t.Fatalf("Success: %v %v", v, was.status)
 	}
 }
 
@@ -48,25 +51,25 @@ func TestWindowBounds(t *testing.T) {
 	const count = 16 * 64 // 32 per shard and generation
 	w := newWindow(count, time.Minute)
 	t0 := time.Unix(1000, 0)
-	done := func(id messaging.ID, now time.Time) {
-		if v, e, _, _ := w.begin(id, 1, nil, now); v == process {
-			w.finish(e, messaging.StatusSuccess, "")
+	done := func(k wkey, now time.Time) {
+		if v, e, _ := w.begin(k, 1, nil, now); v == process {
+			w.finish(e, messaging.StatusSuccess, "", nil)
 		}
 	}
 	const n = 1000 // all in shard 0, whose share is count/16 = 64
 	for i := range n {
-		done(idN(i), t0)
+		done(kN(i), t0)
 	}
 	remembered := 0
 	for i := range n {
-		if e := w.find(idN(i)); e != nil {
+		if e := w.find(kN(i)); e != nil {
 			remembered++
 		}
 	}
 	if remembered < 32 || remembered > 64 {
 		t.Errorf("remembers %d IDs of shard 0, want 32..64", remembered)
 	}
-	if w.find(idN(n-1)) == nil || w.find(idN(0)) != nil {
+	if w.find(kN(n-1)) == nil || w.find(kN(0)) != nil {
 		t.Error("should remember the newest and forget the oldest")
 	}
 	if n := w.len(); n > count {
@@ -74,14 +77,14 @@ func TestWindowBounds(t *testing.T) {
 	}
 	// Age: an ID older than the age bound is processed again.
 	late := t0.Add(time.Minute + time.Second)
-	if v, _, _, _ := w.begin(idN(n-1), 2, nil, late); v != process {
+	if v, _, _ := w.begin(kN(n-1), 2, nil, late); v != process {
 		t.Errorf("expired ID: verdict %v, want process", v)
 	}
 	// And the old generation is dropped once it is older than the age.
 	for i := range 3 {
-		done(idN(n+i), late.Add(2*time.Minute))
+		done(kN(n+i), late.Add(2*time.Minute))
 	}
-	if w.find(idN(n-2)) != nil {
+	if w.find(kN(n-2)) != nil {
 		t.Error("an expired generation is still remembered")
 	}
 }

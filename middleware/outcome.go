@@ -1,0 +1,85 @@
+package middleware
+
+import (
+	"sync"
+
+	"github.com/asynkron/protoactor-go/actor"
+	"github.com/protoack/protoack/messaging"
+)
+
+// Outcome is how a tracked message ended, naming what was sent: the
+// message itself, its kind (Outcome.Kind) and its target. The final ack,
+// with the receiver's Reason and Metadata, is in Outcome.Ack.
+type Outcome struct {
+	messaging.Outcome
+	Message any        // the message as sent
+	Target  *actor.PID // where it was sent
+}
+
+// outcomeQueue hands outcomes to the application on a goroutine of its
+// own, in the order they ended, so a slow WithOutcome callback stalls no
+// receiver, ack path or timer: outcomes wait in an unbounded queue.
+type outcomeQueue struct {
+	mu     sync.Mutex
+	items  []queuedOutcome
+	wake   chan struct{}
+	closed bool
+	done   chan struct{}
+	deliver func(*Outcome, *actor.PID)
+}
+
+type queuedOutcome struct {
+	o    Outcome
+	self *actor.PID // the sending actor, for WithOutcomesToActor
+}
+
+func (q *outcomeQueue) start(deliver func(*Outcome, *actor.PID)) {
+	q.deliver, q.wake, q.done = deliver, make(chan struct{}, 1), make(chan struct{})
+	go q.run()
+}
+
+func (q *outcomeQueue) push(o Outcome, self *actor.PID) {
+	q.mu.Lock()
+	q.items = append(q.items, queuedOutcome{o, self})
+	q.mu.Unlock()
+	select {
+	case q.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (q *outcomeQueue) run() {
+	defer close(q.done)
+	var batch []queuedOutcome
+	for {
+		q.mu.Lock()
+		batch, q.items = q.items, batch[:0]
+		closed := q.closed
+		q.mu.Unlock()
+		for i := range batch {
+			q.deliver(&batch[i].o, batch[i].self)
+			batch[i] = queuedOutcome{}
+		}
+		if len(batch) == 0 && closed {
+			return
+		}
+		if len(batch) == 0 {
+			<-q.wake
+		}
+	}
+}
+
+// close delivers what is queued and waits for the goroutine to end.
+func (q *outcomeQueue) close() {
+	if q.done == nil {
+		return
+	}
+	q.mu.Lock()
+	q.closed = true
+	q.mu.Unlock()
+	select {
+	case q.wake <- struct{}{}:
+	default:
+	}
+	<-q.done
+}
