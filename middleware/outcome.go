@@ -20,11 +20,11 @@ type Outcome struct {
 // own, in the order they ended, so a slow WithOutcome callback stalls no
 // receiver, ack path or timer: outcomes wait in an unbounded queue.
 type outcomeQueue struct {
-	mu     sync.Mutex
-	items  []queuedOutcome
-	wake   chan struct{}
-	closed bool
-	done   chan struct{}
+	mu      sync.Mutex
+	items   []queuedOutcome
+	wake    chan struct{}
+	closed  bool
+	done    chan struct{}
 	deliver func(*Outcome, *actor.PID)
 }
 

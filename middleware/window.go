@@ -46,10 +46,10 @@ type entry struct {
 	route   *actor.PID // where acks go
 
 	// Guarded by the shard lock.
-	status messaging.Status
-	reason string
-	meta   map[string]string
-	fwd    *actor.PID // forwarded here: the next hop owns the ack
+	status   messaging.Status
+	reason   string
+	meta     map[string]string
+	fwd      *actor.PID // forwarded here: the next hop owns the ack
 	deferred bool       // a Deferred owns the ack
 
 	// Set and read on the handler's goroutine only.
