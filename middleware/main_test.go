@@ -156,3 +156,20 @@ func typeOf[T any]() reflect.Type { return reflect.TypeFor[T]() }
 func quietLogger(*actor.ActorSystem) *slog.Logger {
 	return slog.New(slog.DiscardHandler)
 }
+
+// waitFor polls cond until it holds, or fails the test after testDeadline:
+// for conditions that no event announces, such as a counter reaching a
+// value.
+func waitFor(t testing.TB, what string, cond func() bool) {
+	t.Helper()
+	tick := time.NewTicker(time.Millisecond)
+	defer tick.Stop()
+	deadline := time.After(testDeadline)
+	for !cond() {
+		select {
+		case <-tick.C:
+		case <-deadline:
+			t.Fatalf("waited %v for %s", testDeadline, what)
+		}
+	}
+}
