@@ -56,3 +56,13 @@ func ExampleReadEdgeList() {
 	// 3 0
 	// bad.edges:2: node id "b" is not an integer in [0, 2147483646]
 }
+
+func TestParseEdgeList(t *testing.T) {
+	n, edges, err := kernel.ParseEdgeList(strings.NewReader("0 0\n0 1 2\n1 0\n"), "g", 10)
+	if err != nil || n != 2 || len(edges) != 3 || edges[1] != (kernel.Edge{A: 0, B: 1, Weight: 2}) {
+		t.Errorf("got %d %v %v; want 2 nodes and 3 edges in input order, self-loop and duplicate kept", n, edges, err)
+	}
+	if _, _, err := kernel.ParseEdgeList(strings.NewReader("0 1\n0 11\n"), "g", 10); err == nil || !strings.HasPrefix(err.Error(), `g:2: node id "11" is not an integer in [0, 10]`) {
+		t.Errorf("id above maxID: %v", err)
+	}
+}
