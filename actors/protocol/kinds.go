@@ -58,12 +58,7 @@ func Options(override map[messaging.Kind]messaging.Policy) []middleware.Option {
 		middleware.Track[*UpdateNodePositions](KindUpdateNodePositions),
 	}
 	for _, k := range Kinds() {
-		opts = append(opts, withPolicy(k, pol[k]))
+		opts = append(opts, middleware.WithPolicy(k, pol[k]))
 	}
 	return opts
-}
-
-// withPolicy sets kind k's policy on the Delivery.
-func withPolicy(k messaging.Kind, p messaging.Policy) middleware.Option {
-	return middleware.WithTrackerOptions(messaging.WithPolicy(k, p))
 }

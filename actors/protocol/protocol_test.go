@@ -110,9 +110,9 @@ func TestOptions(t *testing.T) {
 	sys := actor.NewActorSystem()
 	defer sys.Shutdown()
 	fast := messaging.Policy{Timeout: time.Second, MaxRetries: 1, Backoff: messaging.DefaultBackoff()}
-	done := make(chan messaging.Outcome, 6)
+	done := make(chan middleware.Outcome, 6)
 	d, err := middleware.New(sys, append(Options(map[messaging.Kind]messaging.Policy{KindComputeForces: fast}),
-		middleware.WithOutcome(func(o messaging.Outcome) { done <- o }))...)
+		middleware.WithOutcome(func(o middleware.Outcome) { done <- o }))...)
 	if err != nil {
 		t.Fatal(err)
 	}
