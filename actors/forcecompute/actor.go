@@ -44,14 +44,14 @@ func Producer(cfg Config) actor.Producer {
 
 // computer is the ForceCompute actor. It owns at most one kernel.
 type computer struct {
-	cfg     Config
-	k       kernel.Kernel
-	params  kernel.Params // k's parameters
-	graph   bool          // a graph is uploaded to k
-	nodes   int
-	edges   int
-	cons    kernel.Constraints // as applied, for pins added by drags
-	pos     []float32          // scratch for Positions
+	cfg    Config
+	k      kernel.Kernel
+	params kernel.Params // k's parameters
+	graph  bool          // a graph is uploaded to k
+	nodes  int
+	edges  int
+	cons   kernel.Constraints // as applied, for pins added by drags
+	pos    []float32          // scratch for Positions
 }
 
 // Receive dispatches one message; tracked ones are acked through reply.
