@@ -12,6 +12,7 @@ package cuda
 import "C"
 
 import (
+	"errors"
 	"unsafe"
 
 	"github.com/protoack/protoack/actors/forcecompute/kernel"
@@ -22,28 +23,58 @@ import (
 var libSum string
 
 // Error is a failed CUDA call: the cudaError_t code and its message, which
-// names the call and carries cudaGetErrorString's text.
+// names the call and carries cudaGetErrorString's text. A sticky error
+// (Sticky, and errors.Is(err, ErrContextLost)) leaves the process's CUDA
+// context unusable: every later CUDA call fails until the process restarts,
+// so a caller should fall back to the CPU kernel. A malformed tree is
+// reported with Code CodeMalformedTree.
 type Error struct {
-	Code int
-	Msg  string
+	Code   int
+	Msg    string
+	Sticky bool
 }
 
 func (e *Error) Error() string { return "cuda: " + e.Msg }
+
+// Is makes errors.Is(err, ErrContextLost) true for sticky errors.
+func (e *Error) Is(target error) bool { return target == ErrContextLost && e.Sticky }
+
+// ErrContextLost matches (errors.Is) every sticky CUDA error.
+var ErrContextLost = errors.New("cuda: the CUDA context is lost (sticky error); restart the process to use the GPU")
+
+// CodeMalformedTree is the Error code of a step whose Barnes-Hut tree was
+// malformed (its bounded bottom-up climb or walk gave up). The context
+// stays usable.
+const CodeMalformedTree = C.FC_ERR_TREE
+
+// stickyNote ends the message of a sticky error made on the Go side.
+const stickyNote = " (sticky error: the CUDA context is lost and every later CUDA call in this " +
+	"process fails; the process must restart to use the GPU again)"
 
 // codeError wraps a code from a call without a context.
 func codeError(call string, code C.int) error {
 	if code == 0 {
 		return nil
 	}
-	return &Error{Code: int(code), Msg: call + ": " + C.GoString(C.fc_error_string(code))}
+	return newError(call, int(code))
 }
 
-// ctxError wraps a code from a call on ctx, whose last error names the call.
+// newError is the Error of a call without a context that returned code.
+func newError(call string, code int) *Error {
+	e := &Error{Code: code, Msg: call + ": " + C.GoString(C.fc_error_string(C.int(code))), Sticky: C.fc_error_is_sticky(C.int(code)) != 0}
+	if e.Sticky {
+		e.Msg += stickyNote
+	}
+	return e
+}
+
+// ctxError wraps a code from a call on ctx, whose last error names the call
+// (and says when the error is sticky).
 func ctxError(ctx *C.fc_ctx, code C.int) error {
 	if code == 0 {
 		return nil
 	}
-	return &Error{Code: int(code), Msg: C.GoString(C.fc_last_error(ctx))}
+	return &Error{Code: int(code), Msg: C.GoString(C.fc_last_error(ctx)), Sticky: C.fc_error_is_sticky(code) != 0}
 }
 
 func fptr(s []float32) *C.float {

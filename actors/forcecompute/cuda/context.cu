@@ -4,32 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "forcecompute.h"
-#include "state.h"
-
-struct fc_ctx {
-	fc_dev d;
-	cudaStream_t compute, copy;
-	cudaEvent_t ready[2];  // snapshot b is on the device (compute stream)
-	cudaEvent_t copied[2]; // snapshot b is in host[b] (copy stream)
-	float *snap[2];        // device snapshots
-	float *host[2];        // pinned host buffers
-	size_t snap_floats;
-	int next;   // snapshot buffer to use next
-	int latest; // last snapshot taken, -1 if none
-	double *ke_host;
-	char err[256];
-};
-
-// CK runs a CUDA call and, on failure, records its text and returns.
-#define CK(call)                                                              \
-	do {                                                                      \
-		cudaError_t e_ = (call);                                              \
-		if (e_ != cudaSuccess) {                                              \
-			snprintf(c->err, sizeof c->err, "%s: %s", #call, cudaGetErrorString(e_)); \
-			return (int)e_;                                                   \
-		}                                                                     \
-	} while (0)
+#include "ctx.h"
 
 int fc_device_count(int *count) {
 	*count = 0;
@@ -49,6 +24,30 @@ int fc_device_name(char *buf, int len) {
 
 const char *fc_error_string(int code) {
 	return cudaGetErrorString((cudaError_t)code);
+}
+
+int fc_error_is_sticky(int code) {
+	switch ((cudaError_t)code) {
+	case cudaErrorECCUncorrectable:
+	case cudaErrorNvlinkUncorrectable:
+	case cudaErrorIllegalAddress:
+	case cudaErrorLaunchTimeout:
+	case cudaErrorAssert:
+	case cudaErrorHardwareStackError:
+	case cudaErrorIllegalInstruction:
+	case cudaErrorMisalignedAddress:
+	case cudaErrorInvalidAddressSpace:
+	case cudaErrorInvalidPc:
+	case cudaErrorLaunchFailure:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+void fc_fail(fc_ctx *c, const char *call, cudaError_t e) {
+	snprintf(c->err, sizeof c->err, "%s: %s%s", call, cudaGetErrorString(e),
+	         fc_error_is_sticky((int)e) ? FC_STICKY_NOTE : "");
 }
 
 const char *fc_last_error(const fc_ctx *c) {
@@ -71,7 +70,9 @@ int fc_create(fc_ctx **out) {
 		CK(cudaEventCreateWithFlags(&c->copied[b], cudaEventDisableTiming));
 	}
 	CK(cudaMallocHost((void **)&c->ke_host, sizeof(double)));
+	CK(cudaMallocHost((void **)&c->err_host, sizeof(int)));
 	CK(cudaMalloc((void **)&c->d.ke, sizeof(double)));
+	CK(cudaMalloc((void **)&c->d.err, sizeof(int)));
 	CK(cudaMalloc((void **)&c->d.box, sizeof(fc_box)));
 	CK(cudaMalloc((void **)&c->d.bounds, 6 * FC_BOUNDS_BLOCKS * sizeof(float)));
 	return 0;
@@ -81,7 +82,7 @@ int fc_create(fc_ctx **out) {
 static void fc_note(fc_ctx *c, int *rc, cudaError_t e, const char *call) {
 	if (e != cudaSuccess && *rc == 0) {
 		*rc = (int)e;
-		snprintf(c->err, sizeof c->err, "%s: %s", call, cudaGetErrorString(e));
+		fc_fail(c, call, e);
 	}
 }
 
@@ -93,7 +94,7 @@ static int fc_free_graph(fc_ctx *c) {
 	void *dev[] = {d->pos[0], d->pos[1], d->vel, d->rep, d->row_ptr, d->col, d->weight,
 	               d->pin_of, d->pin_pos, d->con_row, d->con_col, d->con_len, d->con_k,
 	               d->key[0], d->key[1], d->idx[0], d->idx[1], d->body, d->node,
-	               d->parent, d->leaf_parent, d->arrived, d->sort_tmp,
+	               d->parent, d->leaf_parent, d->arrived, d->visits, d->sort_tmp,
 	               c->snap[0], c->snap[1]};
 	for (size_t i = 0; i < sizeof dev / sizeof dev[0]; i++) {
 		fc_note(c, &rc, cudaFree(dev[i]), "cudaFree");
@@ -101,11 +102,13 @@ static int fc_free_graph(fc_ctx *c) {
 	fc_note(c, &rc, cudaFreeHost(c->host[0]), "cudaFreeHost");
 	fc_note(c, &rc, cudaFreeHost(c->host[1]), "cudaFreeHost");
 	double *ke = d->ke;
+	int *err = d->err;
 	fc_box *box = d->box;
 	float *bounds = d->bounds;
 	fc_params p = d->p;
 	memset(d, 0, sizeof *d);
 	d->ke = ke;
+	d->err = err;
 	d->box = box;
 	d->bounds = bounds;
 	d->p = p;
@@ -128,13 +131,23 @@ int fc_release(fc_ctx *c) {
 		rc = g;
 	}
 	fc_note(c, &rc, cudaFree(c->d.ke), "cudaFree(ke)");
+	fc_note(c, &rc, cudaFree(c->d.err), "cudaFree(err)");
+	fc_note(c, &rc, cudaFreeHost(c->err_host), "cudaFreeHost(err)");
 	fc_note(c, &rc, cudaFree(c->d.box), "cudaFree(box)");
 	fc_note(c, &rc, cudaFree(c->d.bounds), "cudaFree(bounds)");
 	fc_note(c, &rc, cudaFreeHost(c->ke_host), "cudaFreeHost(ke)");
 	c->d.ke = NULL;
+	c->d.err = NULL;
+	c->err_host = NULL;
 	c->d.box = NULL;
 	c->d.bounds = NULL;
 	c->ke_host = NULL;
+	for (int k = 0; k <= FC_PHASES; k++) {
+		if (c->phase[k]) {
+			fc_note(c, &rc, cudaEventDestroy(c->phase[k]), "cudaEventDestroy");
+			c->phase[k] = NULL;
+		}
+	}
 	for (int b = 0; b < 2; b++) {
 		if (c->ready[b]) {
 			fc_note(c, &rc, cudaEventDestroy(c->ready[b]), "cudaEventDestroy");
@@ -161,8 +174,6 @@ void fc_free(fc_ctx *c) {
 }
 
 int fc_set_params(fc_ctx *c, const fc_params *p) {
-	CK(fc_copy_params(p, c->compute));
-	CK(cudaStreamSynchronize(c->compute));
 	c->d.p = *p;
 	return 0;
 }
@@ -216,6 +227,7 @@ int fc_upload(fc_ctx *c, int n, int dims, const float *pos, const float *vel,
 	CK(fc_alloc_copy((void **)&d->parent, NULL, inner * sizeof(int), s));
 	CK(fc_alloc_copy((void **)&d->arrived, NULL, inner * sizeof(int), s));
 	CK(fc_alloc_copy((void **)&d->leaf_parent, NULL, ni, s));
+	CK(fc_alloc_copy((void **)&d->visits, NULL, (size_t)(n / FC_GROUP + 1) * sizeof(int), s));
 	CK(fc_sort_bytes(n, &d->sort_tmp_bytes));
 	CK(fc_alloc_copy(&d->sort_tmp, NULL, d->sort_tmp_bytes, s));
 	c->snap_floats = (size_t)dims * (size_t)n;
@@ -235,41 +247,77 @@ int fc_set_constraints(fc_ctx *c, const fc_constraints *k) {
 	const int n = d->n;
 	const int ncon = k->con_row[n];
 	CK(cudaStreamSynchronize(s));
-	CK(cudaFree(d->pin_pos));
-	CK(cudaFree(d->con_col));
-	CK(cudaFree(d->con_len));
-	CK(cudaFree(d->con_k));
-	d->pin_pos = NULL;
-	d->con_col = NULL;
-	d->con_len = d->con_k = NULL;
-	if (n > 0) {
-		CK(cudaMemcpyAsync(d->pin_of, k->pin_of, (size_t)n * sizeof(int), cudaMemcpyHostToDevice, s));
+	// Allocate and fill the new arrays first; only when all of them are on
+	// the device do they replace the old ones, so a failure leaves the old
+	// constraints in place instead of NULLs for the next tick.
+	enum { PIN_OF, PIN_POS, CON_ROW, CON_COL, CON_LEN, CON_K, NARR };
+	void *nw[NARR] = {NULL, NULL, NULL, NULL, NULL, NULL};
+	const void *src[NARR] = {k->pin_of, k->pin_pos, k->con_row, k->con_col, k->con_len, k->con_k};
+	const size_t bytes[NARR] = {(size_t)n * sizeof(int), 3 * (size_t)k->npins * sizeof(float),
+	                            (size_t)(n + 1) * sizeof(int), (size_t)ncon * sizeof(int),
+	                            (size_t)ncon * sizeof(float), (size_t)ncon * sizeof(float)};
+	cudaError_t e = cudaSuccess;
+	for (int a = 0; a < NARR && e == cudaSuccess; a++) {
+		e = fc_alloc_copy(&nw[a], src[a], bytes[a], s);
 	}
-	CK(fc_alloc_copy((void **)&d->pin_pos, k->pin_pos, 3 * (size_t)k->npins * sizeof(float), s));
-	CK(cudaMemcpyAsync(d->con_row, k->con_row, (size_t)(n + 1) * sizeof(int), cudaMemcpyHostToDevice, s));
-	CK(fc_alloc_copy((void **)&d->con_col, k->con_col, (size_t)ncon * sizeof(int), s));
-	CK(fc_alloc_copy((void **)&d->con_len, k->con_len, (size_t)ncon * sizeof(float), s));
-	CK(fc_alloc_copy((void **)&d->con_k, k->con_k, (size_t)ncon * sizeof(float), s));
+	if (e == cudaSuccess) {
+		e = cudaStreamSynchronize(s);
+	}
+	if (e != cudaSuccess) {
+		fc_fail(c, "fc_set_constraints: cudaMalloc/cudaMemcpyAsync", e);
+		for (int a = 0; a < NARR; a++) {
+			cudaFree(nw[a]);
+		}
+		return (int)e;
+	}
+	void *old[NARR] = {d->pin_of, d->pin_pos, d->con_row, d->con_col, d->con_len, d->con_k};
+	d->pin_of = (int *)nw[PIN_OF];
+	d->pin_pos = (float *)nw[PIN_POS];
+	d->con_row = (int *)nw[CON_ROW];
+	d->con_col = (int *)nw[CON_COL];
+	d->con_len = (float *)nw[CON_LEN];
+	d->con_k = (float *)nw[CON_K];
 	d->npins = k->npins;
 	d->ncon = ncon;
+	int rc = 0;
+	for (int a = 0; a < NARR; a++) {
+		fc_note(c, &rc, cudaFree(old[a]), "cudaFree(old constraints)");
+	}
+	if (rc != 0) {
+		return rc;
+	}
 	CK(fc_apply_pins(d, s));
 	CK(cudaStreamSynchronize(s));
 	return 0;
 }
 
 int fc_step(fc_ctx *c, const float *alpha, int ticks, double *ke) {
+	CK(cudaMemsetAsync(c->d.err, 0, sizeof(int), c->compute));
 	for (int t = 0; t < ticks; t++) {
 		const char *what = "";
-		cudaError_t e = fc_tick(&c->d, alpha[t], t == ticks - 1, c->compute, &what);
+		cudaError_t e = fc_tick(&c->d, alpha[t], t == ticks - 1, c->compute, NULL, &what);
 		if (e != cudaSuccess) {
-			snprintf(c->err, sizeof c->err, "%s: %s", what, cudaGetErrorString(e));
+			fc_fail(c, what, e);
 			return (int)e;
 		}
 	}
 	CK(cudaMemcpyAsync(c->ke_host, c->d.ke, sizeof(double), cudaMemcpyDeviceToHost, c->compute));
+	CK(cudaMemcpyAsync(c->err_host, c->d.err, sizeof(int), cudaMemcpyDeviceToHost, c->compute));
 	CK(cudaStreamSynchronize(c->compute));
 	*ke = *c->ke_host;
-	return 0;
+	return fc_tree_error(c, *c->err_host);
+}
+
+int fc_tree_error(fc_ctx *c, int bits) {
+	if (bits == 0) {
+		return 0;
+	}
+	snprintf(c->err, sizeof c->err,
+	         "malformed Barnes-Hut tree (error bits %d:%s%s%s): the forces of this step are wrong; the context stays usable",
+	         bits, bits & FC_ERR_CLIMB ? " k_bottom_up: a climb left the tree or passed the depth bound;" : "",
+	         bits & FC_ERR_WALK ? " k_walk: a walk overflowed its stack or revisited cells;" : "",
+	         bits & FC_ERR_ROOT ? " k_walk: the root's mass is not the node count;" : "");
+	return FC_ERR_TREE;
 }
 
 int fc_snapshot(fc_ctx *c) {

@@ -18,12 +18,18 @@ struct keyed {
 	int idx;
 };
 
+// sort_mask is the part of the key that by_key compares: all of it for
+// the emulation, fewer bits to reproduce a sort on too few bits. qsort takes
+// no context, and the emulation runs on one thread per call: thread_local.
+thread_local uint64_t sort_mask = ~0ull;
+
 // by_key orders by key, then index: the order of a stable sort by key, as
 // the device radix sort gives.
 int by_key(const void *a, const void *b) {
 	const keyed *x = (const keyed *)a, *y = (const keyed *)b;
-	if (x->key != y->key) {
-		return x->key < y->key ? -1 : 1;
+	const uint64_t kx = x->key & sort_mask, ky = y->key & sort_mask;
+	if (kx != ky) {
+		return kx < ky ? -1 : 1;
 	}
 	return x->idx < y->idx ? -1 : (x->idx > y->idx ? 1 : 0);
 }
@@ -34,13 +40,13 @@ struct scratch {
 	uint64_t *key;
 	float4 *body;
 	fc_node *node;
-	int *parent, *arrived, *leaf_parent;
+	int *parent, *arrived, *leaf_parent, *visits;
 	float *out, *rep;
 };
 
 void scratch_free(scratch *s) {
 	void *all[] = {s->order, s->key, s->body, s->node, s->parent,
-	               s->arrived, s->leaf_parent, s->out, s->rep};
+	               s->arrived, s->leaf_parent, s->visits, s->out, s->rep};
 	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
 		free(all[i]);
 	}
@@ -56,14 +62,73 @@ bool scratch_alloc(scratch *s, int n, int dims) {
 	s->parent = (int *)malloc(inner * sizeof(int));
 	s->arrived = (int *)malloc(inner * sizeof(int));
 	s->leaf_parent = (int *)malloc(un * sizeof(int));
+	s->visits = (int *)malloc((un / FC_GROUP + 1) * sizeof(int));
 	s->out = (float *)malloc((size_t)dims * un * sizeof(float));
 	s->rep = (float *)malloc((size_t)dims * un * sizeof(float));
 	return s->order && s->key && s->body && s->node && s->parent &&
-	       s->arrived && s->leaf_parent && s->out && s->rep;
+	       s->arrived && s->leaf_parent && s->visits && s->out && s->rep;
 }
 
-// tree_forces is fc_tree_forces of kernels.cu on the host.
-void tree_forces(const fc_params &p, int n, fc_soa pos, fc_soa rep, scratch *w) {
+// walk_group_box is the walk before the per-node criterion, kept only to
+// measure against (FC_WALK_GROUP_BOX): the group opens a cell unless the gap
+// from the cell's centre of mass to the group's bounding box exceeds
+// s/Theta. It returns the cells visited and writes the forces of the group.
+int walk_group_box(const fc_tree &t, int dims, float eps2, int first, int count, float (*f)[3]) {
+	float lo[3] = {INFINITY, INFINITY, INFINITY}, hi[3] = {-INFINITY, -INFINITY, -INFINITY};
+	for (int l = 0; l < count; l++) {
+		const float4 b = t.body[first + l];
+		const float x[3] = {b.x, b.y, b.z};
+		for (int c = 0; c < 3; c++) {
+			lo[c] = fminf(lo[c], x[c]);
+			hi[c] = fmaxf(hi[c], x[c]);
+		}
+		f[l][0] = f[l][1] = f[l][2] = 0.0f;
+	}
+	if (t.n < 2) {
+		return 0;
+	}
+	int stack[FC_STACK];
+	int sp = 0, visits = 0;
+	stack[sp++] = 0;
+	while (sp > 0 && ++visits <= t.n - 1) {
+		const fc_node nd = t.node[stack[--sp]];
+		const float x[3] = {nd.com.x, nd.com.y, nd.com.z};
+		float g2 = 0.0f;
+		for (int c = 0; c < 3; c++) {
+			float g = x[c] < lo[c] ? lo[c] - x[c] : (x[c] > hi[c] ? x[c] - hi[c] : 0.0f);
+			g2 += g * g;
+		}
+		if (g2 > nd.open2) {
+			for (int l = 0; l < count; l++) {
+				const float4 me = t.body[first + l];
+				fc_repel(dims, eps2, me.x - x[0], me.y - x[1], me.z - x[2], nd.com.w, f[l][0], f[l][1], f[l][2]);
+			}
+			continue;
+		}
+		const int kids[2] = {nd.left, nd.right};
+		for (int k = 0; k < 2; k++) {
+			const int ch = kids[k];
+			if (ch < 0) {
+				const float4 b = t.body[~ch];
+				for (int l = 0; l < count; l++) {
+					const float4 me = t.body[first + l];
+					if (~ch != first + l) {
+						fc_repel(dims, eps2, me.x - b.x, me.y - b.y, me.z - b.z, 1.0f, f[l][0], f[l][1], f[l][2]);
+					}
+				}
+			} else if (sp < FC_STACK) {
+				stack[sp++] = ch;
+			}
+		}
+	}
+	return visits;
+}
+
+// tree_forces is fc_tree_forces of kernels.cu on the host, with the keys
+// sorted on sort_bits bits: the same keys, tree and walk (k_walk's warps
+// become the groups of fc_walk<FC_GROUP>). It leaves the cells visited per
+// group in w->visits and returns the FC_ERR_* bits.
+int tree_forces(const fc_params &p, int n, fc_soa pos, fc_soa rep, scratch *w, int sort_bits, int criterion) {
 	float mn[3] = {INFINITY, INFINITY, INFINITY}, mx[3] = {-INFINITY, -INFINITY, -INFINITY};
 	for (int i = 0; i < n; i++) {
 		float x[3] = {pos.x[i], pos.y[i], pos.z ? pos.z[i] : 0.0f};
@@ -77,32 +142,55 @@ void tree_forces(const fc_params &p, int n, fc_soa pos, fc_soa rep, scratch *w) 
 		w->order[i].key = fc_morton(p.dims, box, pos.x[i], pos.y[i], pos.z ? pos.z[i] : 0.0f);
 		w->order[i].idx = i;
 	}
+	sort_mask = sort_bits >= 64 ? ~0ull : (1ull << sort_bits) - 1;
 	qsort(w->order, (size_t)n, sizeof(keyed), by_key);
+	sort_mask = ~0ull;
 	for (int s = 0; s < n; s++) {
 		int i = w->order[s].idx;
 		w->key[s] = w->order[s].key;
 		w->body[s] = make_float4(pos.x[i], pos.y[i], pos.z ? pos.z[i] : 0.0f, 0.0f);
 	}
-	fc_tree t = {n, w->key, w->body, w->node, w->parent, w->leaf_parent, w->arrived};
+	int err = 0;
+	fc_tree t = {n, w->key, w->body, w->node, w->parent, w->leaf_parent, w->arrived, &err, w->visits};
 	if (n > 1) {
+		// A tree over missorted keys may leave parents unset: start defined.
+		memset(w->parent, 0xff, (size_t)(n - 1) * sizeof(int));
+		memset(w->leaf_parent, 0xff, (size_t)n * sizeof(int));
 		memset(w->arrived, 0, (size_t)(n - 1) * sizeof(int));
 		for (int i = 0; i < n - 1; i++) {
+			fc_node zero = {};
+			w->node[i] = zero;
 			fc_build_node(t, p.dims, box.side, p.theta, i);
 		}
 		for (int s = 0; s < n; s++) {
 			fc_bottom_up(t, s);
 		}
 	}
-	for (int s = 0; s < n; s++) {
-		float fx, fy, fz;
-		fc_walk(t, p.dims, p.softening * p.softening, s, fx, fy, fz);
-		int i = w->order[s].idx;
-		rep.x[i] = fx;
-		rep.y[i] = fy;
-		if (rep.z) {
-			rep.z[i] = fz;
+	const float eps2 = p.softening * p.softening;
+	for (int first = 0; first < n; first += FC_GROUP) {
+		const int count = n - first < FC_GROUP ? n - first : FC_GROUP;
+		float4 me[FC_GROUP];
+		int self[FC_GROUP];
+		float f[FC_GROUP][3];
+		for (int l = 0; l < FC_GROUP; l++) {
+			self[l] = first + (l < count ? l : count - 1); // tail lanes clamped, as on the device
+			me[l] = t.body[self[l]];
+		}
+		if (criterion == FC_WALK_GROUP_BOX) {
+			w->visits[first / FC_GROUP] = walk_group_box(t, p.dims, eps2, first, count, f);
+		} else {
+			w->visits[first / FC_GROUP] = fc_walk<FC_GROUP>(t, p.dims, eps2, me, self, f);
+		}
+		for (int l = 0; l < count; l++) {
+			int i = w->order[first + l].idx;
+			rep.x[i] = f[l][0];
+			rep.y[i] = f[l][1];
+			if (rep.z) {
+				rep.z[i] = f[l][2];
+			}
 		}
 	}
+	return err;
 }
 
 void exact_forces(const fc_params &p, int n, fc_soa pos, fc_soa rep) {
@@ -144,7 +232,11 @@ extern "C" int fc_emulate(const fc_params *p, int n, float *pos, float *vel,
 	for (int t = 0; t < ticks; t++) {
 		fc_soa ps = split(pos, n, p->dims), rs = split(w.rep, n, p->dims);
 		if (p->theta > 0.0f) {
-			tree_forces(*p, n, ps, rs, &w);
+			int err = tree_forces(*p, n, ps, rs, &w, p->dims * FC_KEY_BITS, FC_WALK_VOTE);
+			if (err != 0) {
+				scratch_free(&w);
+				return FC_ERR_TREE;
+			}
 		} else {
 			exact_forces(*p, n, ps, rs);
 		}
@@ -155,6 +247,31 @@ extern "C" int fc_emulate(const fc_params *p, int n, float *pos, float *vel,
 		}
 		memcpy(pos, w.out, len * sizeof(float));
 		*ke = e;
+	}
+	scratch_free(&w);
+	return 0;
+}
+
+extern "C" int fc_emulate_tree(const fc_params *p, int n, const float *pos, int sort_bits, int criterion,
+                               float *rep, int *visits, fc_tree_stats *st) {
+	scratch w;
+	if (!scratch_alloc(&w, n, p->dims)) {
+		scratch_free(&w);
+		return (int)cudaErrorMemoryAllocation;
+	}
+	memcpy(w.out, pos, (size_t)p->dims * (size_t)n * sizeof(float));
+	fc_soa ps = split(w.out, n, p->dims), rs = split(w.rep, n, p->dims);
+	st->err = tree_forces(*p, n, ps, rs, &w, sort_bits, criterion);
+	st->root_mass = n < 2 ? n : w.node[0].com.w;
+	st->bad_inner = 0;
+	for (int i = 0; i < n - 1; i++) {
+		st->bad_inner += w.arrived[i] != 2;
+	}
+	if (rep != NULL) {
+		memcpy(rep, w.rep, (size_t)p->dims * (size_t)n * sizeof(float));
+	}
+	if (visits != NULL) {
+		memcpy(visits, w.visits, (size_t)((n + FC_GROUP - 1) / FC_GROUP) * sizeof(int));
 	}
 	scratch_free(&w);
 	return 0;

@@ -7,7 +7,12 @@ package cuda
 */
 import "C"
 
-import "github.com/protoack/protoack/actors/forcecompute/kernel"
+import (
+	"fmt"
+	"unsafe"
+
+	"github.com/protoack/protoack/actors/forcecompute/kernel"
+)
 
 // emulate runs len(alpha) ticks of the device algorithm serially on the host
 // (fc_emulate) on graph g (Weight not nil) with constraints pk, updating pos
@@ -22,5 +27,59 @@ func emulate(p kernel.Params, g kernel.Graph, pk *packed, pos, vel, alpha []floa
 		rc = C.fc_emulate(&cp, C.int(g.Nodes), fptr(pos), fptr(vel), iptr(g.RowPtr), iptr(g.Col),
 			fptr(g.Weight), cc, fptr(alpha), C.int(len(alpha)), &ke)
 	})
+	if rc == C.FC_ERR_TREE {
+		return 0, &Error{Code: int(rc), Msg: "fc_emulate: malformed Barnes-Hut tree"}
+	}
 	return float64(ke), codeError("fc_emulate", rc)
+}
+
+// Walk criteria of EmulateTree.
+const (
+	// WalkVote is the device's walk: each node's own criterion, voted by
+	// its warp.
+	WalkVote = int(C.FC_WALK_VOTE)
+	// WalkGroupBox is the walk before it (the gap to the warp's bounding
+	// box), kept to measure against.
+	WalkGroupBox = int(C.FC_WALK_GROUP_BOX)
+)
+
+// TreeReport describes one tick's Barnes-Hut tree and walk.
+type TreeReport struct {
+	// RootMass is the node count of the root: n in a well-formed tree.
+	RootMass float64
+	// BadInner counts inner nodes the bottom-up pass did not reach
+	// exactly twice (0 in a well-formed tree).
+	BadInner int
+	// Err holds tree.cuh's FC_ERR_* bits: 1 a climb gave up, 2 a walk gave
+	// up, 4 the root's mass was not n (0 in a well-formed tree).
+	Err int
+	// Visits is the number of cells each walk group (warp) visited.
+	Visits []int32
+	// Rep is the repulsion without RepelK, structure of arrays (only from
+	// EmulateTree).
+	Rep []float32
+}
+
+// EmulateTree builds, on the host, the tree one device tick would build
+// over pos (structure of arrays, p.Dims*n values) and walks it with the
+// given criterion (WalkVote, as the device does, or WalkGroupBox). sortBits
+// is the number of low key bits the sort compares: p.Dims*16 as on the
+// device; fewer reproduce a sort on too few bits, which malforms the tree.
+func EmulateTree(p kernel.Params, n int, pos []float32, sortBits, criterion int) (TreeReport, error) {
+	if len(pos) < p.Dims*n {
+		return TreeReport{}, fmt.Errorf("cuda: EmulateTree: len(pos)=%d, want >= Dims*n=%d", len(pos), p.Dims*n)
+	}
+	cp := cParams(p)
+	r := TreeReport{Visits: make([]int32, (n+31)/32), Rep: make([]float32, p.Dims*n)}
+	var st C.fc_tree_stats
+	var vp *C.int
+	if len(r.Visits) > 0 {
+		vp = (*C.int)(unsafe.Pointer(&r.Visits[0]))
+	}
+	rc := C.fc_emulate_tree(&cp, C.int(n), fptr(pos), C.int(sortBits), C.int(criterion), fptr(r.Rep), vp, &st)
+	if err := codeError("fc_emulate_tree", rc); err != nil {
+		return TreeReport{}, err
+	}
+	r.RootMass, r.BadInner, r.Err = float64(st.root_mass), int(st.bad_inner), int(st.err)
+	return r, nil
 }

@@ -34,6 +34,33 @@ typedef struct {
 
 typedef struct fc_ctx fc_ctx;
 
+// FC_ERR_TREE is fc_step's code (not a cudaError_t) for a malformed tree.
+#define FC_ERR_TREE 100001
+
+// Phases of a tick, in order, as fc_profile times them. Springs and
+// integration are one kernel (k_integrate); with Theta == 0 every tree
+// phase is empty and FC_PH_WALK is the exact all-pairs sum.
+enum {
+	FC_PH_BOUNDS,    // k_bounds, k_box
+	FC_PH_KEYS,      // k_keys
+	FC_PH_SORT,      // CUB radix sort of the keys
+	FC_PH_BUILD,     // k_gather, k_build
+	FC_PH_BOTTOM_UP, // k_bottom_up
+	FC_PH_WALK,      // k_walk (or k_exact)
+	FC_PH_INTEGRATE, // k_integrate: springs, constraints, integration
+	FC_PHASES
+};
+
+// fc_tree_stats describes the tree of one tick: the root's mass (n when the
+// tree is well formed), the number of inner nodes not reached exactly twice
+// by the bottom-up pass, and the FC_ERR_* bits of tree.cuh (1: a climb gave
+// up, 2: a walk gave up, 4: the root's mass was not n).
+typedef struct {
+	double root_mass;
+	int bad_inner;
+	int err;
+} fc_tree_stats;
+
 // fc_device_count probes the driver and reports the number of devices.
 int fc_device_count(int *count);
 // fc_device_name writes the name of device 0 into buf.
@@ -54,7 +81,8 @@ int fc_release(fc_ctx *c);
 // fc_free frees c (after fc_release).
 void fc_free(fc_ctx *c);
 
-// fc_set_params copies p into constant memory.
+// fc_set_params sets the parameters of c's next ticks; each launch takes
+// them as an argument, so contexts do not share parameters.
 int fc_set_params(fc_ctx *c, const fc_params *p);
 // fc_upload replaces the graph and the state (positions and velocities of
 // dims*n floats each) and clears the constraints.
@@ -63,7 +91,9 @@ int fc_upload(fc_ctx *c, int n, int dims, const float *pos, const float *vel,
 // fc_set_constraints replaces the constraints and moves pinned nodes.
 int fc_set_constraints(fc_ctx *c, const fc_constraints *k);
 // fc_step advances ticks ticks with force scale alpha[t] for tick t and
-// writes the kinetic energy after the last one. It waits for the GPU.
+// writes the kinetic energy after the last one. It waits for the GPU. A
+// malformed tree (the bounded bottom-up climb or walk gave up) fails with
+// FC_ERR_TREE; the context stays usable.
 int fc_step(fc_ctx *c, const float *alpha, int ticks, double *ke);
 // fc_snapshot starts copying the positions to pinned host memory on the
 // copy stream (double-buffered) and returns without waiting.
@@ -78,11 +108,42 @@ int fc_download(fc_ctx *c, float *pos, float *vel);
 // every velocity to 0 and forgets the latest snapshot; it waits.
 int fc_set_positions(fc_ctx *c, const float *pos);
 
+// fc_error_is_sticky reports whether code leaves the CUDA context unusable
+// (every later call fails until the process restarts).
+int fc_error_is_sticky(int code);
+
+// fc_profile runs one tick (force scale alpha) with CUDA events between the
+// phases and writes FC_PHASES times in ms into ms, then the event time of
+// the whole tick into ms[FC_PHASES]. It waits for the GPU.
+int fc_profile(fc_ctx *c, float alpha, float *ms);
+// fc_tree_check reads the tree of the last tick (Theta > 0, n >= 2) back.
+int fc_tree_check(fc_ctx *c, fc_tree_stats *st);
+// fc_walk_visits copies the cells visited by each walk group of the last
+// tree tick into dst (ceil(n / 32) ints).
+int fc_walk_visits(fc_ctx *c, int *dst);
+// fc_device_info writes a line on device 0 (SM count, clocks, memory, driver
+// and runtime versions) into buf.
+int fc_device_info(char *buf, int len);
+
 // fc_emulate runs the device algorithm serially on the host, on host arrays,
 // for checking the math without a GPU. pos and vel are updated in place.
 int fc_emulate(const fc_params *p, int n, float *pos, float *vel,
                const int *row_ptr, const int *col, const float *weight,
                const fc_constraints *k, const float *alpha, int ticks, double *ke);
+
+// Walk criteria of fc_emulate_tree.
+enum {
+	FC_WALK_VOTE = 0,      // the device's: per node, voted by the group
+	FC_WALK_GROUP_BOX = 1, // the former one: gap to the group's bounding box
+};
+
+// fc_emulate_tree builds the tree over pos (dims*n floats) on the host as
+// one tick would, with the keys sorted on their low sort_bits bits only
+// (dims*16 for a correct sort), and walks it with the given criterion. It
+// writes the repulsion (without RepelK; may be NULL), the cells visited per
+// walk group (ceil(n / 32) ints; may be NULL) and the tree's stats.
+int fc_emulate_tree(const fc_params *p, int n, const float *pos, int sort_bits, int criterion,
+                    float *rep, int *visits, fc_tree_stats *st);
 
 #ifdef __cplusplus
 }

@@ -3,6 +3,7 @@
 package cuda
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/protoack/protoack/actors/forcecompute/kernel"
@@ -16,6 +17,7 @@ const maxBatch = 4096
 // the device memory and ends that thread.
 type Kernel struct {
 	dev    device
+	name   string // "" is "cuda"
 	p      kernel.Params
 	closed bool
 
@@ -48,8 +50,13 @@ func newKernel(p kernel.Params) (*Kernel, error) {
 	return &Kernel{dev: d, p: p}, nil
 }
 
-// Name is "cuda".
-func (k *Kernel) Name() string { return "cuda" }
+// Name is "cuda" ("cuda-emulated" for NewEmulated's).
+func (k *Kernel) Name() string {
+	if k.name != "" {
+		return k.name
+	}
+	return "cuda"
+}
 
 // Upload replaces the graph. Positions and velocities of nodes that existed
 // before are kept; new nodes are placed by kernel.InitialPositions.
@@ -198,11 +205,16 @@ func (k *Kernel) Step(ticks int) error {
 			k.alpha = append(k.alpha, float32(kernel.Alpha(k.p, k.ticks+t)))
 		}
 		ke, err := k.dev.step(k.alpha)
+		var ce *Error
+		if err != nil && !(errors.As(err, &ce) && ce.Code == CodeMalformedTree) {
+			return err
+		}
+		// The ticks ran, even on a malformed tree (wrong forces).
+		k.ticks += b
+		k.ke = ke
 		if err != nil {
 			return err
 		}
-		k.ticks += b
-		k.ke = ke
 		ticks -= b
 	}
 	return nil

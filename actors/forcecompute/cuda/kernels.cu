@@ -1,5 +1,7 @@
 // Device kernels of one tick and their launchers. The per-node math lives in
-// physics.cuh and tree.cuh; this file maps it onto threads.
+// physics.cuh and tree.cuh; this file maps it onto threads. Parameters travel
+// with each launch (kernel arguments), never through process-wide constant
+// memory, so kernels of different contexts cannot see each other's.
 // CUB includes <iostream>, whose static initialiser would link libstdc++'s
 // locale, iostream and random_device code (and so glibc 2.36's arc4random)
 // into every binary. CUB needs only the stream types of <ostream>, so
@@ -13,8 +15,6 @@
 #define FC_BLOCK 256
 
 static_assert(FC_BLOCK % FC_GROUP == 0 && FC_GROUP == 32, "walk groups must be whole warps");
-
-__constant__ fc_params c_p;
 
 static inline unsigned fc_blocks(int n) {
 	return (unsigned)((n + FC_BLOCK - 1) / FC_BLOCK);
@@ -32,7 +32,7 @@ static fc_graph fc_graph_of(const fc_dev *d) {
 }
 
 static fc_tree fc_tree_of(const fc_dev *d, const uint64_t *key) {
-	fc_tree t = {d->n, key, d->body, d->node, d->parent, d->leaf_parent, d->arrived};
+	fc_tree t = {d->n, key, d->body, d->node, d->parent, d->leaf_parent, d->arrived, d->err, d->visits};
 	return t;
 }
 
@@ -66,7 +66,7 @@ __global__ void k_bounds(int n, fc_soa pos, float *out) {
 }
 
 // k_box merges the partials into the bounding cube (one thread).
-__global__ void k_box(int parts, const float *in, fc_box *box) {
+__global__ void k_box(int dims, int parts, const float *in, fc_box *box) {
 	float v[6] = {INFINITY, INFINITY, INFINITY, -INFINITY, -INFINITY, -INFINITY};
 	for (int b = 0; b < parts; b++) {
 		for (int c = 0; c < 3; c++) {
@@ -74,13 +74,13 @@ __global__ void k_box(int parts, const float *in, fc_box *box) {
 			v[3 + c] = fmaxf(v[3 + c], in[6 * b + 3 + c]);
 		}
 	}
-	*box = fc_make_box(c_p.dims, v, v + 3);
+	*box = fc_make_box(dims, v, v + 3);
 }
 
-__global__ void k_keys(int n, fc_soa pos, const fc_box *box, uint64_t *key, int *idx) {
+__global__ void k_keys(int n, int dims, fc_soa pos, const fc_box *box, uint64_t *key, int *idx) {
 	int i = blockIdx.x * blockDim.x + threadIdx.x;
 	if (i < n) {
-		key[i] = fc_morton(c_p.dims, *box, pos.x[i], pos.y[i], pos.z ? pos.z[i] : 0.0f);
+		key[i] = fc_morton(dims, *box, pos.x[i], pos.y[i], pos.z ? pos.z[i] : 0.0f);
 		idx[i] = i;
 	}
 }
@@ -93,10 +93,10 @@ __global__ void k_gather(int n, fc_soa pos, const int *perm, float4 *body) {
 	}
 }
 
-__global__ void k_build(fc_tree t, const fc_box *box) {
+__global__ void k_build(fc_tree t, int dims, float theta, const fc_box *box) {
 	int i = blockIdx.x * blockDim.x + threadIdx.x;
 	if (i < t.n - 1) {
-		fc_build_node(t, c_p.dims, box->side, c_p.theta, i);
+		fc_build_node(t, dims, box->side, theta, i);
 	}
 }
 
@@ -108,28 +108,38 @@ __global__ void k_bottom_up(fc_tree t) {
 }
 
 // k_walk computes the tree repulsion of sorted node s. Threads follow the
-// Morton order, so each warp is one walk group (FC_GROUP == warp size).
-__global__ void k_walk(fc_tree t, const int *perm, fc_soa rep) {
-	int s = blockIdx.x * blockDim.x + threadIdx.x;
+// Morton order, so each warp is one walk group (FC_GROUP == warp size) and
+// votes on every cell (fc_walk). Every lane of a warp with a node walks:
+// tail lanes past n walk as node n-1 and write nothing; only warps wholly
+// past n leave at once.
+__global__ void k_walk(fc_tree t, int dims, float eps2, const int *perm, fc_soa rep) {
+	const int s = blockIdx.x * blockDim.x + threadIdx.x;
+	if ((s & ~(FC_GROUP - 1)) >= t.n) {
+		return; // the whole warp is past n
+	}
+	const int c = s < t.n ? s : t.n - 1;
+	const float4 me[1] = {t.body[c]};
+	const int self[1] = {c};
+	float f[1][3];
+	const int visits = fc_walk<1>(t, dims, eps2, me, self, f);
+	if (t.visits != NULL && s % FC_GROUP == 0) {
+		t.visits[s / FC_GROUP] = visits;
+	}
 	if (s < t.n) {
-		float fx, fy, fz;
-		fc_walk(t, c_p.dims, c_p.softening * c_p.softening, s, fx, fy, fz);
 		int i = perm[s];
-		rep.x[i] = fx;
-		rep.y[i] = fy;
+		rep.x[i] = f[0][0];
+		rep.y[i] = f[0][1];
 		if (rep.z) {
-			rep.z[i] = fz;
+			rep.z[i] = f[0][2];
 		}
 	}
 }
 
 // k_exact is the all-pairs repulsion (Theta == 0), tiled through shared
 // memory.
-__global__ void k_exact(int n, fc_soa pos, fc_soa rep) {
+__global__ void k_exact(int n, int dims, float eps2, fc_soa pos, fc_soa rep) {
 	__shared__ float4 tile[FC_BLOCK];
 	const int i = blockIdx.x * blockDim.x + threadIdx.x;
-	const float eps2 = c_p.softening * c_p.softening;
-	const int dims = c_p.dims;
 	float xi = 0.0f, yi = 0.0f, zi = 0.0f;
 	if (i < n) {
 		xi = pos.x[i];
@@ -160,13 +170,13 @@ __global__ void k_exact(int n, fc_soa pos, fc_soa rep) {
 
 // k_integrate advances every node; with ke != NULL it adds the kinetic
 // energy, summed per block in double.
-__global__ void k_integrate(fc_graph g, fc_soa pos, fc_soa out, fc_soa vel, fc_soa rep,
+__global__ void k_integrate(fc_params p, fc_graph g, fc_soa pos, fc_soa out, fc_soa vel, fc_soa rep,
                             float alpha, double *ke) {
 	__shared__ double sh[FC_BLOCK];
 	int i = blockIdx.x * blockDim.x + threadIdx.x;
 	double e = 0.0;
 	if (i < g.n) {
-		e = fc_integrate(c_p, g, i, pos, out, vel, rep, alpha);
+		e = fc_integrate(p, g, i, pos, out, vel, rep, alpha);
 	}
 	if (ke == NULL) {
 		return;
@@ -184,15 +194,11 @@ __global__ void k_integrate(fc_graph g, fc_soa pos, fc_soa out, fc_soa vel, fc_s
 	}
 }
 
-__global__ void k_pins(fc_graph g, fc_soa pos, fc_soa vel) {
+__global__ void k_pins(int dims, fc_graph g, fc_soa pos, fc_soa vel) {
 	int i = blockIdx.x * blockDim.x + threadIdx.x;
 	if (i < g.n) {
-		fc_pin(c_p.dims, g, i, pos, vel);
+		fc_pin(dims, g, i, pos, vel);
 	}
-}
-
-cudaError_t fc_copy_params(const fc_params *p, cudaStream_t s) {
-	return cudaMemcpyToSymbolAsync(c_p, p, sizeof(*p), 0, cudaMemcpyHostToDevice, s);
 }
 
 cudaError_t fc_sort_bytes(int n, size_t *bytes) {
@@ -212,48 +218,75 @@ cudaError_t fc_sort_bytes(int n, size_t *bytes) {
 		}                                                   \
 	} while (0)
 
+// FC_PHASE records the end of phase k when the tick is timed.
+#define FC_PHASE(k)                                         \
+	do {                                                    \
+		if (ev != NULL) {                                   \
+			cudaError_t e_ = cudaEventRecord(ev[(k) + 1], s); \
+			if (e_ != cudaSuccess) {                        \
+				*what = "cudaEventRecord";                  \
+				return e_;                                  \
+			}                                               \
+		}                                                   \
+	} while (0)
+
 // fc_tree_forces builds the tree over positions pos and writes the
 // repulsion of every node into rep.
-static cudaError_t fc_tree_forces(fc_dev *d, fc_soa pos, fc_soa rep, cudaStream_t s, const char **what) {
+static cudaError_t fc_tree_forces(fc_dev *d, const fc_params &p, fc_soa pos, fc_soa rep, cudaStream_t s,
+                                  cudaEvent_t *ev, const char **what) {
 	const int n = d->n;
 	k_bounds<<<FC_BOUNDS_BLOCKS, FC_BLOCK, 0, s>>>(n, pos, d->bounds);
 	FC_LAUNCHED("k_bounds");
-	k_box<<<1, 1, 0, s>>>(FC_BOUNDS_BLOCKS, d->bounds, d->box);
+	k_box<<<1, 1, 0, s>>>(p.dims, FC_BOUNDS_BLOCKS, d->bounds, d->box);
 	FC_LAUNCHED("k_box");
-	k_keys<<<fc_blocks(n), FC_BLOCK, 0, s>>>(n, pos, d->box, d->key[0], d->idx[0]);
+	FC_PHASE(FC_PH_BOUNDS);
+	k_keys<<<fc_blocks(n), FC_BLOCK, 0, s>>>(n, p.dims, pos, d->box, d->key[0], d->idx[0]);
 	FC_LAUNCHED("k_keys");
+	FC_PHASE(FC_PH_KEYS);
 	cub::DoubleBuffer<uint64_t> keys(d->key[0], d->key[1]);
 	cub::DoubleBuffer<int> vals(d->idx[0], d->idx[1]);
 	size_t bytes = d->sort_tmp_bytes;
 	cudaError_t e = cub::DeviceRadixSort::SortPairs(d->sort_tmp, bytes, keys, vals, n, 0,
-	                                                d->dims * FC_KEY_BITS, s);
+	                                                p.dims * FC_KEY_BITS, s);
 	if (e != cudaSuccess) {
 		*what = "cub::DeviceRadixSort::SortPairs";
 		return e;
 	}
 	FC_LAUNCHED("cub::DeviceRadixSort::SortPairs");
+	FC_PHASE(FC_PH_SORT);
 	const int *perm = vals.Current();
 	k_gather<<<fc_blocks(n), FC_BLOCK, 0, s>>>(n, pos, perm, d->body);
 	FC_LAUNCHED("k_gather");
 	fc_tree t = fc_tree_of(d, keys.Current());
 	if (n > 1) {
-		k_build<<<fc_blocks(n - 1), FC_BLOCK, 0, s>>>(t, d->box);
+		k_build<<<fc_blocks(n - 1), FC_BLOCK, 0, s>>>(t, p.dims, p.theta, d->box);
 		FC_LAUNCHED("k_build");
 		e = cudaMemsetAsync(d->arrived, 0, sizeof(int) * (size_t)(n - 1), s);
 		if (e != cudaSuccess) {
 			*what = "cudaMemsetAsync(arrived)";
 			return e;
 		}
+	}
+	FC_PHASE(FC_PH_BUILD);
+	if (n > 1) {
 		k_bottom_up<<<fc_blocks(n), FC_BLOCK, 0, s>>>(t);
 		FC_LAUNCHED("k_bottom_up");
 	}
-	k_walk<<<fc_blocks(n), FC_BLOCK, 0, s>>>(t, perm, rep);
+	FC_PHASE(FC_PH_BOTTOM_UP);
+	k_walk<<<fc_blocks(n), FC_BLOCK, 0, s>>>(t, p.dims, p.softening * p.softening, perm, rep);
 	FC_LAUNCHED("k_walk");
 	return cudaSuccess;
 }
 
-cudaError_t fc_tick(fc_dev *d, float alpha, bool want_ke, cudaStream_t s, const char **what) {
+cudaError_t fc_tick(fc_dev *d, float alpha, bool want_ke, cudaStream_t s, cudaEvent_t *ev, const char **what) {
 	const int n = d->n;
+	if (ev != NULL) {
+		cudaError_t e = cudaEventRecord(ev[0], s);
+		if (e != cudaSuccess) {
+			*what = "cudaEventRecord";
+			return e;
+		}
+	}
 	if (want_ke) {
 		cudaError_t e = cudaMemsetAsync(d->ke, 0, sizeof(double), s);
 		if (e != cudaSuccess) {
@@ -261,26 +294,36 @@ cudaError_t fc_tick(fc_dev *d, float alpha, bool want_ke, cudaStream_t s, const 
 			return e;
 		}
 	}
-	if (n == 0) {
-		return cudaSuccess;
-	}
+	// The arrays are laid out for d->dims; a pending change of Dims waits
+	// for its re-upload.
+	fc_params p = d->p;
+	p.dims = d->dims;
 	fc_soa pos = fc_split(d->pos[d->cur], n, d->dims);
 	fc_soa out = fc_split(d->pos[d->cur ^ 1], n, d->dims);
 	fc_soa vel = fc_split(d->vel, n, d->dims);
 	fc_soa rep = fc_split(d->rep, n, d->dims);
-	if (d->p.theta > 0.0f) {
-		cudaError_t e = fc_tree_forces(d, pos, rep, s, what);
+	if (n > 0 && p.theta > 0.0f) {
+		cudaError_t e = fc_tree_forces(d, p, pos, rep, s, ev, what);
 		if (e != cudaSuccess) {
 			return e;
 		}
 	} else {
-		k_exact<<<fc_blocks(n), FC_BLOCK, 0, s>>>(n, pos, rep);
-		FC_LAUNCHED("k_exact");
+		for (int k = FC_PH_BOUNDS; k < FC_PH_WALK; k++) {
+			FC_PHASE(k);
+		}
+		if (n > 0) {
+			k_exact<<<fc_blocks(n), FC_BLOCK, 0, s>>>(n, p.dims, p.softening * p.softening, pos, rep);
+			FC_LAUNCHED("k_exact");
+		}
 	}
-	k_integrate<<<fc_blocks(n), FC_BLOCK, 0, s>>>(fc_graph_of(d), pos, out, vel, rep, alpha,
-	                                              want_ke ? d->ke : NULL);
-	FC_LAUNCHED("k_integrate");
-	d->cur ^= 1;
+	FC_PHASE(FC_PH_WALK);
+	if (n > 0) {
+		k_integrate<<<fc_blocks(n), FC_BLOCK, 0, s>>>(p, fc_graph_of(d), pos, out, vel, rep, alpha,
+		                                              want_ke ? d->ke : NULL);
+		FC_LAUNCHED("k_integrate");
+		d->cur ^= 1;
+	}
+	FC_PHASE(FC_PH_INTEGRATE);
 	return cudaSuccess;
 }
 
@@ -290,6 +333,6 @@ cudaError_t fc_apply_pins(fc_dev *d, cudaStream_t s) {
 	}
 	fc_soa pos = fc_split(d->pos[d->cur], d->n, d->dims);
 	fc_soa vel = fc_split(d->vel, d->n, d->dims);
-	k_pins<<<fc_blocks(d->n), FC_BLOCK, 0, s>>>(fc_graph_of(d), pos, vel);
+	k_pins<<<fc_blocks(d->n), FC_BLOCK, 0, s>>>(d->dims, fc_graph_of(d), pos, vel);
 	return cudaGetLastError();
 }

@@ -27,21 +27,22 @@ struct fc_dev {
 	float4 *body;
 	fc_node *node;
 	int *parent, *leaf_parent, *arrived;
+	int *visits; // cells visited per walk group, ceil(n / FC_GROUP)
 	void *sort_tmp;
 	size_t sort_tmp_bytes;
 	float *bounds; // per-block min/max partials, 6 per block
 	fc_box *box;
 	double *ke;
-	fc_params p; // host copy of what is in constant memory
+	int *err;    // FC_ERR_* bits of the ticks since fc_step began
+	fc_params p; // passed to every launch
 };
-
-// fc_copy_params copies p into constant memory on stream s.
-cudaError_t fc_copy_params(const fc_params *p, cudaStream_t s);
 // fc_sort_bytes is the scratch size the key sort needs for n nodes.
 cudaError_t fc_sort_bytes(int n, size_t *bytes);
 // fc_tick queues one tick on s; with want_ke it leaves the kinetic energy
-// in d->ke. On failure *what names the launch that failed.
-cudaError_t fc_tick(fc_dev *d, float alpha, bool want_ke, cudaStream_t s, const char **what);
+// in d->ke. With ev (FC_PHASES + 1 events) it records ev[0] at the start
+// and ev[k + 1] at the end of phase k. On failure *what names the launch
+// that failed.
+cudaError_t fc_tick(fc_dev *d, float alpha, bool want_ke, cudaStream_t s, cudaEvent_t *ev, const char **what);
 // fc_apply_pins queues moving pinned nodes to their pins.
 cudaError_t fc_apply_pins(fc_dev *d, cudaStream_t s);
 

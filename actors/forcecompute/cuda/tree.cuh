@@ -4,22 +4,38 @@
 // group of FC_GROUP consecutive sorted nodes. An inner tree node covering
 // keys with a common prefix of l bits lies in the octree (quadtree) cell of
 // level floor(l/dims); that cell's side is the s of kernel.Params' criterion.
-// The group takes the cell as one body when s < Theta * D for D the distance
-// from the cell's centre of mass to the group's bounding box, computed as the
-// CPU kernel does (D^2 > (s/Theta)^2). That D is at most each member's own
-// distance, so the test is the spec's, made stricter; the CPU kernel's
-// walk groups do the same. On the GPU a group is a warp: every lane takes the
-// same path and reads the same cells, so the walk neither diverges nor
-// multiplies memory traffic. Shared by the device kernels and the host
-// emulation.
+// The walk is Burtscher and Pingali's (2011): each node applies the
+// criterion itself (accept the cell as one body when D^2 > (s/Theta)^2, D
+// the distance from the node to the cell's centre of mass), and the group
+// accepts a cell only when every member does (on the GPU a warp vote,
+// __all_sync), else the whole group opens it. Every node thus meets the
+// spec's criterion, made stricter, and every lane of a warp takes the same
+// path and reads the same cells, so the walk neither diverges nor multiplies
+// memory traffic. The host emulation walks the same group with the same
+// predicate, lane by lane (fc_walk with L = FC_GROUP). Shared by the device
+// kernels and the host emulation.
 #ifndef FC_TREE_CUH
 #define FC_TREE_CUH
 
 #include "physics.cuh"
 
+#ifdef __CUDACC__
+#include <cuda/atomic>
+#endif
+
 #define FC_KEY_BITS 16 // Morton bits per dimension
-#define FC_STACK 96    // walk stack; deeper trees fall back to accepting
 #define FC_GROUP 32    // sorted nodes per walk: one warp
+// FC_MAX_DEPTH bounds every root-to-leaf path. Along a path the common
+// prefix (fc_delta, at most 3*16 key bits + 31 index bits) grows strictly,
+// so a well-formed tree is at most 80 inner nodes deep; a longer climb or a
+// fuller walk stack means a malformed tree, reported through fc_tree.err.
+#define FC_MAX_DEPTH 96
+#define FC_STACK FC_MAX_DEPTH
+
+// Bits of fc_tree.err (the error word of a tick).
+#define FC_ERR_CLIMB 1 // a bottom-up climb left the tree or exceeded FC_MAX_DEPTH
+#define FC_ERR_WALK 2  // a walk overflowed its stack or visited more cells than exist
+#define FC_ERR_ROOT 4  // the root's mass is not n: some subtree was never completed
 
 // fc_box is the bounding cube: lower corner, side (1 if all nodes
 // coincide) and 2^16 / side.
@@ -48,6 +64,8 @@ struct fc_tree {
 	int *parent;      // of inner nodes, -1 for the root
 	int *leaf_parent; // of sorted leaves
 	int *arrived;     // per inner node, children done (reset every tick)
+	int *err;         // FC_ERR_* bits, 0 while the tree is well formed
+	int *visits;      // per walk group, cells visited (NULL: not recorded)
 };
 
 FC_HD int fc_clz64(uint64_t v) {
@@ -166,6 +184,7 @@ FC_HD void fc_build_node(const fc_tree &t, int dims, float root_side, float thet
 	int lo = i < j ? i : j, hi = i < j ? j : i;
 	int lc = lo == gamma ? ~gamma : gamma;
 	int rc = hi == gamma + 1 ? ~(gamma + 1) : gamma + 1;
+	t.node[i].com = make_float4(0.0f, 0.0f, 0.0f, 0.0f); // filled by fc_bottom_up
 	t.node[i].left = lc;
 	t.node[i].right = rc;
 	if (lc < 0) {
@@ -186,19 +205,26 @@ FC_HD void fc_build_node(const fc_tree &t, int dims, float root_side, float thet
 	}
 }
 
+// fc_arrive counts an arrival at an inner node and returns the earlier
+// count. On the device it is an acq_rel read-modify-write at device scope:
+// the release publishes the centre of mass the arriving thread wrote below
+// (or the body k_gather wrote), and the acquire lets the second arrival read
+// its sibling's, under the PTX memory model (no fence, no L1 bypass needed).
 FC_HD int fc_arrive(int *flag) {
 #ifdef __CUDA_ARCH__
-	return atomicAdd(flag, 1);
+	cuda::atomic_ref<int, cuda::thread_scope_device> a(*flag);
+	return a.fetch_add(1, cuda::memory_order_acq_rel);
 #else
 	return (*flag)++;
 #endif
 }
 
-FC_HD float4 fc_load_com(const float4 *p) {
+// fc_flag sets error bits in *err.
+FC_HD void fc_flag(int *err, int bits) {
 #ifdef __CUDA_ARCH__
-	return __ldcg(p); // written by another thread: read through L2
+	atomicOr(err, bits);
 #else
-	return *p;
+	*err |= bits;
 #endif
 }
 
@@ -207,14 +233,21 @@ FC_HD float4 fc_child_com(const fc_tree &t, int c) {
 		float4 b = t.body[~c];
 		return make_float4(b.x, b.y, b.z, 1.0f);
 	}
-	return fc_load_com(&t.node[c].com);
+	return t.node[c].com;
 }
 
 // fc_bottom_up walks from sorted leaf s towards the root; the second child
-// to arrive at an inner node computes its centre of mass and goes on.
+// to arrive at an inner node computes its centre of mass and goes on. The
+// climb is bounded: leaving the inner nodes or climbing past FC_MAX_DEPTH
+// (a parent chain that loops, as a tree over wrongly sorted keys has) sets
+// FC_ERR_CLIMB and stops instead of spinning.
 FC_HD void fc_bottom_up(const fc_tree &t, int s) {
 	int node = t.leaf_parent[s];
-	while (node >= 0) {
+	for (int depth = 0; node >= 0; depth++) {
+		if (depth >= FC_MAX_DEPTH || node > t.n - 2) {
+			fc_flag(t.err, FC_ERR_CLIMB);
+			return;
+		}
 		if (fc_arrive(&t.arrived[node]) == 0) {
 			return;
 		}
@@ -224,74 +257,89 @@ FC_HD void fc_bottom_up(const fc_tree &t, int s) {
 		float4 c = make_float4((a.x * a.w + b.x * b.w) / m, (a.y * a.w + b.y * b.w) / m,
 		                       (a.z * a.w + b.z * b.w) / m, m);
 		t.node[node].com = c;
-#ifdef __CUDA_ARCH__
-		__threadfence();
-#endif
 		node = t.parent[node];
 	}
 }
 
-// fc_group_box is the bounding box of group s / FC_GROUP.
-FC_HD void fc_group_box(const fc_tree &t, int s, float lo[3], float hi[3]) {
-	int first = s - s % FC_GROUP, last = first + FC_GROUP < t.n ? first + FC_GROUP : t.n;
-	float4 b = t.body[first];
-	lo[0] = hi[0] = b.x;
-	lo[1] = hi[1] = b.y;
-	lo[2] = hi[2] = b.z;
-	for (int k = first + 1; k < last; k++) {
-		b = t.body[k];
-		lo[0] = fminf(lo[0], b.x);
-		hi[0] = fmaxf(hi[0], b.x);
-		lo[1] = fminf(lo[1], b.y);
-		hi[1] = fmaxf(hi[1], b.y);
-		lo[2] = fminf(lo[2], b.z);
-		hi[2] = fmaxf(hi[2], b.z);
+// fc_far is the per-node criterion: cell nd may stand for its nodes as one
+// body, seen from me (D^2 > (s/Theta)^2).
+FC_HD bool fc_far(const fc_node &nd, float4 me) {
+	float dx = me.x - nd.com.x, dy = me.y - nd.com.y, dz = me.z - nd.com.z;
+	return dx * dx + dy * dy + dz * dz > nd.open2;
+}
+
+// fc_vote_all is true when pred holds for the whole group. On the device a
+// group is a warp and each lane holds one node (L == 1): the warp votes, so
+// every lane must call it (no early return; tail lanes are clamped). On the
+// host one call holds all the group's nodes (L == FC_GROUP) and has already
+// combined them.
+FC_HD bool fc_vote_all(bool pred) {
+#ifdef __CUDA_ARCH__
+	return __all_sync(0xffffffffu, pred);
+#else
+	return pred;
+#endif
+}
+
+// fc_walk sums the repulsion (without RepelK) on the L nodes me[l], sorted
+// leaves self[l], of one walk group into f[l]. A cell is taken as one body
+// only when every node of the group finds it far (fc_far, voted by the
+// warp); otherwise the group opens it. It returns the number of cells
+// visited; a stack overflow or more visits than there are inner nodes (a
+// malformed tree) sets FC_ERR_WALK and ends the walk.
+template <int L>
+FC_HD int fc_walk(const fc_tree &t, int dims, float eps2, const float4 (&me)[L], const int (&self)[L],
+                  float (&f)[L][3]) {
+	for (int l = 0; l < L; l++) {
+		f[l][0] = f[l][1] = f[l][2] = 0.0f;
 	}
-}
-
-// fc_gap is the distance from x to the interval [lo, hi] (0 inside).
-FC_HD float fc_gap(float x, float lo, float hi) {
-	return x < lo ? lo - x : (x > hi ? x - hi : 0.0f);
-}
-
-// fc_walk sums the repulsion on sorted leaf s (without RepelK), opening
-// cells by the distance to s's group (see the top of this file).
-FC_HD void fc_walk(const fc_tree &t, int dims, float eps2, int s,
-                   float &fx, float &fy, float &fz) {
-	fx = fy = fz = 0.0f;
 	if (t.n < 2) {
-		return;
+		return 0;
 	}
-	float lo[3], hi[3];
-	fc_group_box(t, s, lo, hi);
-	const float4 me = t.body[s];
+	if (self[0] == 0 && t.node[0].com.w != (float)t.n) {
+		fc_flag(t.err, FC_ERR_ROOT); // once per tick: the walk of sorted node 0
+	}
 	int stack[FC_STACK];
-	int sp = 0;
+	int sp = 0, visits = 0;
 	stack[sp++] = 0;
 	while (sp > 0) {
+		if (++visits > t.n - 1) {
+			fc_flag(t.err, FC_ERR_WALK);
+			break;
+		}
 		const fc_node nd = t.node[stack[--sp]]; // complete since k_bottom_up ended
-		float gx = fc_gap(nd.com.x, lo[0], hi[0]), gy = fc_gap(nd.com.y, lo[1], hi[1]),
-		      gz = fc_gap(nd.com.z, lo[2], hi[2]);
-		if (gx * gx + gy * gy + gz * gz > nd.open2) {
-			fc_repel(dims, eps2, me.x - nd.com.x, me.y - nd.com.y, me.z - nd.com.z, nd.com.w, fx, fy, fz);
+		bool far = true;
+		for (int l = 0; l < L; l++) {
+			far = far && fc_far(nd, me[l]);
+		}
+		if (fc_vote_all(far)) {
+			for (int l = 0; l < L; l++) {
+				fc_repel(dims, eps2, me[l].x - nd.com.x, me[l].y - nd.com.y, me[l].z - nd.com.z, nd.com.w,
+				         f[l][0], f[l][1], f[l][2]);
+			}
 			continue;
 		}
 		int kids[2] = {nd.left, nd.right};
 		for (int k = 0; k < 2; k++) {
 			int ch = kids[k];
 			if (ch < 0) {
-				if (~ch != s) {
-					float4 b = t.body[~ch];
-					fc_repel(dims, eps2, me.x - b.x, me.y - b.y, me.z - b.z, 1.0f, fx, fy, fz);
+				float4 b = t.body[~ch];
+				for (int l = 0; l < L; l++) {
+					if (~ch != self[l]) {
+						fc_repel(dims, eps2, me[l].x - b.x, me[l].y - b.y, me[l].z - b.z, 1.0f,
+						         f[l][0], f[l][1], f[l][2]);
+					}
 				}
 			} else if (sp < FC_STACK) {
 				stack[sp++] = ch;
 			} else {
-				float4 r = t.node[ch].com;
-				fc_repel(dims, eps2, me.x - r.x, me.y - r.y, me.z - r.z, r.w, fx, fy, fz);
+				fc_flag(t.err, FC_ERR_WALK);
+				sp = 0;
+				break;
 			}
 		}
 	}
+	return visits;
 }
 
 #endif

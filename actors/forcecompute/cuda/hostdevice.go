@@ -10,8 +10,8 @@ import (
 
 // hostDevice is a device that keeps the state in host memory and ticks with
 // emulate, the device algorithm run serially on the host. A Kernel over it
-// runs all of Kernel's own logic without a GPU; only the CUDA plumbing of
-// context.cu and kernels.cu is left out.
+// (NewEmulated) runs all of Kernel's own logic without a GPU; only the CUDA
+// plumbing of context.cu and kernels.cu is left out.
 type hostDevice struct {
 	p        kernel.Params
 	g        kernel.Graph
@@ -21,8 +21,19 @@ type hostDevice struct {
 	released bool
 }
 
+// NewEmulated returns a Kernel (named "cuda-emulated") that runs the device
+// algorithm serially on the host: the same keys, tree, walk and force law
+// as the GPU, so the two agree to rounding. It needs no GPU; tests and
+// gpu-check hold the GPU to it. It is slow: use small graphs.
+func NewEmulated(p kernel.Params) (kernel.Kernel, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	return newHostKernel(p), nil
+}
+
 func newHostKernel(p kernel.Params) *Kernel {
-	return &Kernel{dev: &hostDevice{p: p}, p: p}
+	return &Kernel{dev: &hostDevice{p: p}, p: p, name: "cuda-emulated"}
 }
 
 func (h *hostDevice) setParams(p kernel.Params) error { h.p = p; return nil }

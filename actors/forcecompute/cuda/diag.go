@@ -1,0 +1,116 @@
+//go:build cuda
+
+package cuda
+
+/*
+#include "forcecompute.h"
+*/
+import "C"
+
+import (
+	"errors"
+	"runtime"
+	"unsafe"
+
+	"github.com/protoack/protoack/actors/forcecompute/kernel"
+)
+
+// Phases names the phases of a tick in the order of PhaseTimes.
+var Phases = [...]string{"bounds", "keys", "sort", "build", "bottom-up", "walk", "springs+integrate"}
+
+// PhaseTimes are the CUDA event times of one tick, in ms: per phase (in
+// the order of Phases) and the whole tick.
+type PhaseTimes struct {
+	Phase [len(Phases)]float64
+	Total float64
+}
+
+// errNoDiag is returned by the diagnostics of a Kernel that has no GPU.
+var errNoDiag = errors.New("cuda: diagnostics need a GPU kernel (New), not an emulated one")
+
+// diagnoser is what the diagnostics need of a device; only the GPU has it.
+type diagnoser interface {
+	profile(alpha float32) (PhaseTimes, error)
+	treeCheck(n int) (TreeReport, error)
+}
+
+// Profile runs one tick with CUDA events between its phases and returns
+// their times. The tick counts like one of Step.
+func (k *Kernel) Profile() (PhaseTimes, error) {
+	if k.closed {
+		return PhaseTimes{}, kernel.ErrClosed
+	}
+	if !k.up {
+		return PhaseTimes{}, kernel.ErrNoGraph
+	}
+	d, ok := k.dev.(diagnoser)
+	if !ok {
+		return PhaseTimes{}, errNoDiag
+	}
+	pt, err := d.profile(float32(kernel.Alpha(k.p, k.ticks)))
+	if err != nil {
+		return pt, err
+	}
+	k.ticks++
+	return pt, nil
+}
+
+// TreeCheck reads back the tree of the last tick (Theta > 0, at least two
+// nodes): root mass, inner nodes not reached twice, error bits and the
+// cells visited per warp (Rep is nil).
+func (k *Kernel) TreeCheck() (TreeReport, error) {
+	if k.closed {
+		return TreeReport{}, kernel.ErrClosed
+	}
+	if !k.up {
+		return TreeReport{}, kernel.ErrNoGraph
+	}
+	d, ok := k.dev.(diagnoser)
+	if !ok {
+		return TreeReport{}, errNoDiag
+	}
+	return d.treeCheck(k.g.Nodes)
+}
+
+func (d *gpu) profile(alpha float32) (PhaseTimes, error) {
+	var pt PhaseTimes
+	var ms [C.FC_PHASES + 1]C.float
+	var err error
+	d.th.do(func() {
+		err = ctxError(d.ctx, C.fc_profile(d.ctx, C.float(alpha), &ms[0]))
+	})
+	for i := range pt.Phase {
+		pt.Phase[i] = float64(ms[i])
+	}
+	pt.Total = float64(ms[C.FC_PHASES])
+	return pt, err
+}
+
+func (d *gpu) treeCheck(n int) (TreeReport, error) {
+	var r TreeReport
+	var err error
+	d.th.do(func() {
+		var st C.fc_tree_stats
+		if err = ctxError(d.ctx, C.fc_tree_check(d.ctx, &st)); err != nil {
+			return
+		}
+		r.RootMass, r.BadInner, r.Err = float64(st.root_mass), int(st.bad_inner), int(st.err)
+		r.Visits = make([]int32, (n+31)/32)
+		if len(r.Visits) > 0 {
+			err = ctxError(d.ctx, C.fc_walk_visits(d.ctx, (*C.int)(unsafe.Pointer(&r.Visits[0]))))
+		}
+	})
+	return r, err
+}
+
+// DeviceInfo describes device 0: name, SM count, clocks, memory, driver
+// and runtime versions.
+func DeviceInfo() (string, error) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	var buf [512]C.char
+	if err := codeError("cudaGetDeviceProperties", C.fc_device_info(&buf[0], C.int(len(buf)))); err != nil {
+		return "", err
+	}
+	return C.GoString(&buf[0]), nil
+}
