@@ -5,22 +5,19 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
+	"io"
 	"math/rand/v2"
-	"os"
 	"sync"
 	"time"
 
+	"github.com/protoack/protoack/internal/cli"
 	"github.com/protoack/protoack/messaging"
 )
 
-func main() {
-	if err := run(os.Args[1:]); err != nil {
-		fmt.Fprintln(os.Stderr, "example:", err)
-		os.Exit(1)
-	}
-}
+func main() { cli.Main("example", run) }
 
 // link delivers messages to a receiver goroutine, losing some of them and
 // some acks, from a seeded source so runs can be repeated.
@@ -30,6 +27,14 @@ type link struct {
 	loss     float64
 	inbox    chan delivery
 	received map[messaging.ID]int // receiver side: deliveries seen per ID
+	out      io.Writer            // the narration; written under mu
+}
+
+// printf narrates one event.
+func (l *link) printf(format string, a ...any) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	fmt.Fprintf(l.out, format, a...)
 }
 
 type delivery struct {
@@ -46,24 +51,28 @@ func (l *link) lost() bool {
 
 func (l *link) send(d delivery) {
 	if l.lost() {
-		fmt.Printf("  link: lost %s attempt %d\n", d.payload, d.attempt)
+		l.printf("  link: lost %s attempt %d\n", d.payload, d.attempt)
 		return
 	}
 	l.inbox <- d
 }
 
-func run(args []string) error {
+func run(_ context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("example", flag.ContinueOnError)
+	fs.SetOutput(stderr)
 	n := fs.Int("n", 24, "messages to send")
 	loss := fs.Float64("loss", 0.3, "probability that a send or an ack is lost")
 	seed := fs.Uint64("seed", 7, "seed of the lossy link")
-	if err := fs.Parse(args); err != nil {
+	if err := cli.Parse(fs, args); err != nil {
 		return err
 	}
 	if *loss < 0 || *loss >= 1 {
-		return fmt.Errorf("-loss=%v must be in [0, 1)", *loss)
+		return cli.Usagef("-loss %v: must be in [0, 1)", *loss)
 	}
-	l := &link{rnd: rand.New(rand.NewPCG(*seed, 1)), loss: *loss, inbox: make(chan delivery, 64), received: map[messaging.ID]int{}}
+	if *n < 0 {
+		return cli.Usagef("-n %d: must be >= 0", *n)
+	}
+	l := &link{rnd: rand.New(rand.NewPCG(*seed, 1)), loss: *loss, inbox: make(chan delivery, 64), received: map[messaging.ID]int{}, out: stdout}
 	fast := messaging.Policy{Timeout: 40 * time.Millisecond, MaxRetries: 3,
 		Backoff: messaging.Backoff{Base: 10 * time.Millisecond, Multiplier: 2, Max: time.Second}}
 
@@ -93,10 +102,10 @@ func run(args []string) error {
 		for d := range l.inbox {
 			l.received[d.id]++
 			if l.received[d.id] > 1 {
-				fmt.Printf("  receiver: duplicate %s attempt %d, re-acked\n", d.payload, d.attempt)
+				l.printf("  receiver: duplicate %s attempt %d, re-acked\n", d.payload, d.attempt)
 			}
 			if l.lost() {
-				fmt.Printf("  link: lost the ack of %s attempt %d\n", d.payload, d.attempt)
+				l.printf("  link: lost the ack of %s attempt %d\n", d.payload, d.attempt)
 				continue
 			}
 			tr.Acknowledge(messaging.Success(d.id).WithAttempt(d.attempt))
@@ -108,7 +117,7 @@ func run(args []string) error {
 		payload := fmt.Sprintf("msg-%02d", i)
 		kind := kinds[i%len(kinds)]
 		resend := func(id messaging.ID, attempt int) error {
-			fmt.Printf("  tracker: re-sending %s (attempt %d)\n", payload, attempt)
+			l.printf("  tracker: re-sending %s (attempt %d)\n", payload, attempt)
 			l.send(delivery{id, attempt, payload})
 			return nil
 		}
@@ -126,19 +135,19 @@ func run(args []string) error {
 	close(l.inbox)
 	<-done
 
-	fmt.Println("\noutcomes:")
+	fmt.Fprintln(stdout, "\noutcomes:")
 	var delivered int
 	for _, o := range outs {
 		status := o.Result.String()
 		if o.Err != nil {
 			status += ": " + o.Err.Error()
 		}
-		fmt.Printf("  %s %-24s attempts=%d received=%d %s\n", o.Data, o.Kind, o.Attempts, l.received[o.ID], status)
+		fmt.Fprintf(stdout, "  %s %-24s attempts=%d received=%d %s\n", o.Data, o.Kind, o.Attempts, l.received[o.ID], status)
 		if o.Result.Delivered() {
 			delivered++
 		}
 	}
-	fmt.Printf("\n%d of %d delivered, %d reported undelivered, 0 lost silently\n\n", delivered, len(outs), len(outs)-delivered)
-	fmt.Print(tr.Summary())
+	fmt.Fprintf(stdout, "\n%d of %d delivered, %d reported undelivered, 0 lost silently\n\n", delivered, len(outs), len(outs)-delivered)
+	fmt.Fprint(stdout, tr.Summary())
 	return nil
 }

@@ -2,8 +2,8 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -12,23 +12,10 @@ import (
 
 	"github.com/protoack/protoack/actors/forcecompute/cpu"
 	"github.com/protoack/protoack/actors/forcecompute/kernel"
+	"github.com/protoack/protoack/internal/cli"
 )
 
-func main() {
-	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			os.Exit(0)
-		}
-		fmt.Fprintln(os.Stderr, "layoutbench:", err)
-		var u usageError
-		if errors.As(err, &u) {
-			os.Exit(2)
-		}
-		os.Exit(1)
-	}
-}
-
-type usageError struct{ error }
+func main() { cli.Main("layoutbench", run) }
 
 // result is the JSON line printed after the run.
 type result struct {
@@ -48,7 +35,7 @@ type result struct {
 	Stress    float64 `json:"stress,omitempty"`
 }
 
-func run(args []string, stdout, stderr io.Writer) error {
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("layoutbench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	p := kernel.Defaults()
@@ -73,24 +60,20 @@ func run(args []string, stdout, stderr io.Writer) error {
 	} {
 		fs.Var((*f32)(f.v), f.name, "override the default "+f.name)
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usageError{err}
+	if err := cli.Parse(fs, args); err != nil {
+		return err
 	}
 	if *edges == "" || *ticks < 1 || *repeat < 1 || fs.NArg() > 0 {
-		fs.Usage()
-		return usageError{errors.New("need -edges FILE, -ticks >= 1 and -repeat >= 1")}
+		return cli.Usagef("need -edges FILE, -ticks >= 1 and -repeat >= 1 (see -h)")
 	}
 	f, err := os.Open(*edges)
 	if err != nil {
-		return err
+		return cli.Usage(err)
 	}
 	g, err := kernel.ReadEdgeList(bufio.NewReader(f), *edges)
 	f.Close()
 	if err != nil {
-		return err
+		return cli.Usage(err)
 	}
 	res := result{Backend: "cpu", Nodes: g.Nodes, Edges: len(g.Col) / 2, Dims: p.Dims, Ticks: *ticks, Theta: p.Theta}
 	var k *cpu.Kernel
@@ -99,7 +82,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 			k.Close()
 		}
 		if k, err = cpu.New(p); err != nil {
-			return err
+			return cli.Usage(err) // a bad parameter, named
 		}
 		if err := k.Upload(g); err != nil {
 			return err
@@ -108,6 +91,10 @@ func run(args []string, stdout, stderr io.Writer) error {
 		if *settle > 0 {
 			settledAt, settledMs := 0, 0.0
 			for t := 0; t < *ticks; t++ {
+				if err := ctx.Err(); err != nil {
+					k.Close()
+					return err
+				}
 				if err := k.Step(1); err != nil {
 					return err
 				}

@@ -2,13 +2,14 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
-	"errors"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/protoack/protoack/internal/cli"
 )
 
 func TestRun(t *testing.T) {
@@ -19,7 +20,7 @@ func TestRun(t *testing.T) {
 	}
 	out := filepath.Join(dir, "pos.txt")
 	var stdout, stderr bytes.Buffer
-	err := run([]string{"-edges", edges, "-dims", "2", "-ticks", "20", "-repeat", "2", "-quality", "-settle", "1e9", "-out", out}, &stdout, &stderr)
+	err := run(context.Background(), []string{"-edges", edges, "-dims", "2", "-ticks", "20", "-repeat", "2", "-quality", "-settle", "1e9", "-out", out}, nil, &stdout, &stderr)
 	if err != nil {
 		t.Fatalf("run: %v (stderr %q)", err, stderr.String())
 	}
@@ -46,26 +47,26 @@ func TestRunErrors(t *testing.T) {
 	if err := os.WriteFile(bad, []byte("0 1\n1 x\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	var stdout, stderr bytes.Buffer
-	var u usageError
-	if err := run([]string{"-ticks", "5"}, &stdout, &stderr); !errors.As(err, &u) {
-		t.Errorf("missing -edges: %v, want a usage error", err)
-	}
-	if err := run([]string{"-nope"}, &stdout, &stderr); !errors.As(err, &u) {
-		t.Errorf("unknown flag: %v, want a usage error", err)
-	}
-	if err := run([]string{"-h"}, &stdout, &stderr); !errors.Is(err, flag.ErrHelp) {
-		t.Errorf("-h: %v, want flag.ErrHelp", err)
-	}
-	if err := run([]string{"-edges", bad}, &stdout, &stderr); err == nil || !strings.Contains(err.Error(), "bad.edges:2:") {
-		t.Errorf("bad edge list: %v, want file:line", err)
-	}
-	if err := run([]string{"-edges", bad + ".missing"}, &stdout, &stderr); err == nil {
-		t.Error("missing file accepted")
-	}
 	good := filepath.Join(dir, "g.edges")
-	os.WriteFile(good, []byte("0 1\n"), 0o644)
-	if err := run([]string{"-edges", good, "-theta", "-1"}, &stdout, &stderr); err == nil || !strings.Contains(err.Error(), "Theta") {
-		t.Errorf("bad theta: %v, want it named", err)
+	if err := os.WriteFile(good, []byte("0 1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		args []string
+		code int
+		want string // in the error
+	}{
+		{[]string{"-h"}, 0, "help requested"},
+		{[]string{"-ticks", "5"}, 2, "need -edges FILE"},
+		{[]string{"-nope"}, 2, "-nope"},
+		{[]string{"-edges", bad}, 2, "bad.edges:2:"},
+		{[]string{"-edges", bad + ".missing"}, 2, "no such file"},
+		{[]string{"-edges", good, "-theta", "-1"}, 2, "Theta"},
+	} {
+		var stdout, stderr bytes.Buffer
+		err := run(context.Background(), c.args, nil, &stdout, &stderr)
+		if code := cli.Code(err); code != c.code || err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%q: exit code %d, error %v; want %d and %q", c.args, code, err, c.code, c.want)
+		}
 	}
 }
