@@ -35,7 +35,7 @@ func InitialPositions(p Params, first, n int, dst []float32) error {
 	R := math.Max(float64(p.RestLength), 1) * math.Pow(float64(n), 1/d)
 	for i := max(first, 0); i < n; i++ {
 		rho := R * math.Pow((float64(i)+0.5)/float64(n), 1/d)
-		base := p.Seed ^ uint64(i)<<2
+		base := p.Seed ^ uint64(i)<<2 // k = 0; k = 1 flips bit 0 of it
 		u0 := float64(splitmix64(base)>>11) / (1 << 53)
 		if p.Dims == 2 {
 			phi := 2 * math.Pi * u0
@@ -43,7 +43,7 @@ func InitialPositions(p Params, first, n int, dst []float32) error {
 			dst[n+i] = float32(rho * math.Sin(phi))
 			continue
 		}
-		u1 := float64(splitmix64(base|1)>>11) / (1 << 53)
+		u1 := float64(splitmix64(base^1)>>11) / (1 << 53)
 		z := 2*u0 - 1
 		phi := 2 * math.Pi * u1
 		s := math.Sqrt(math.Max(0, 1-z*z))
