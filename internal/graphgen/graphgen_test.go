@@ -196,3 +196,12 @@ func TestGenerate(t *testing.T) {
 		t.Error("invalid Spec generated")
 	}
 }
+
+// BenchmarkRandom1M generates random:1000000:0.000004, about 2M edges.
+func BenchmarkRandom1M(b *testing.B) {
+	for b.Loop() {
+		if e := graphgen.Random(1000000, 4e-6, 1); len(e) < 1900000 {
+			b.Fatal(len(e))
+		}
+	}
+}

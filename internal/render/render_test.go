@@ -199,3 +199,16 @@ func BenchmarkDraw100k(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkDrawOnly100k is BenchmarkDraw100k without the PNG encoding.
+func BenchmarkDrawOnly100k(b *testing.B) {
+	s, _ := graphgen.Parse("ba:100000:2")
+	g, _ := s.Generate(1)
+	pos := randomLayout(g.Nodes, 3, 1)
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := render.Draw(&g.Graph, pos, 3, render.Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
