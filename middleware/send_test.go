@@ -117,6 +117,9 @@ func TestSlowOutcomeCallback(t *testing.T) {
 		}
 		mu.Unlock()
 	}))
+	var once sync.Once
+	free := func() { once.Do(func() { close(release) }) }
+	t.Cleanup(free) // before Close, even when the test fails
 	c := newCounter()
 	processed := make(chan struct{})
 	pid := spawn(t, sys, worker(d, c, func(_ actor.Context, w *testpb.Work) {
@@ -133,7 +136,7 @@ func TestSlowOutcomeCallback(t *testing.T) {
 		t.Fatal("a blocked outcome callback stalled the receiver")
 	}
 	waitFor(t, "every ack", func() bool { return d.Tracker().Summary().Totals.Succeeded == n })
-	close(release)
+	free()
 	<-all
 	c.checkOnce(t, n)
 }
