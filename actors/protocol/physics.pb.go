@@ -1120,7 +1120,8 @@ type PositionsFrame struct {
 	Positions     []byte                 `protobuf:"bytes,4,opt,name=positions,proto3" json:"positions,omitempty"`
 	KineticEnergy float64                `protobuf:"fixed64,5,opt,name=kinetic_energy,json=kineticEnergy,proto3" json:"kinetic_energy,omitempty"`
 	Backend       string                 `protobuf:"bytes,6,opt,name=backend,proto3" json:"backend,omitempty"`
-	Dropped       uint64                 `protobuf:"varint,7,opt,name=dropped,proto3" json:"dropped,omitempty"` // frames dropped for this subscriber so far
+	Dropped       uint64                 `protobuf:"varint,7,opt,name=dropped,proto3" json:"dropped,omitempty"`           // frames dropped for this subscriber so far
+	Subscription  uint64                 `protobuf:"varint,8,opt,name=subscription,proto3" json:"subscription,omitempty"` // echo it in FrameAck
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1204,6 +1205,60 @@ func (x *PositionsFrame) GetDropped() uint64 {
 	return 0
 }
 
+func (x *PositionsFrame) GetSubscription() uint64 {
+	if x != nil {
+		return x.Subscription
+	}
+	return 0
+}
+
+// FrameAck (untracked) is a subscriber's answer to a PositionsFrame
+// (ctx.Respond): the orchestrator sends a subscriber at most a window of
+// unanswered frames, and drops (and counts) the rest.
+type FrameAck struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Subscription  uint64                 `protobuf:"varint,1,opt,name=subscription,proto3" json:"subscription,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *FrameAck) Reset() {
+	*x = FrameAck{}
+	mi := &file_actors_protocol_physics_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FrameAck) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FrameAck) ProtoMessage() {}
+
+func (x *FrameAck) ProtoReflect() protoreflect.Message {
+	mi := &file_actors_protocol_physics_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FrameAck.ProtoReflect.Descriptor instead.
+func (*FrameAck) Descriptor() ([]byte, []int) {
+	return file_actors_protocol_physics_proto_rawDescGZIP(), []int{16}
+}
+
+func (x *FrameAck) GetSubscription() uint64 {
+	if x != nil {
+		return x.Subscription
+	}
+	return 0
+}
+
 // Event (untracked) tells subscribers what the orchestrator did on its
 // own: recovered, fell back to the CPU, paused at equilibrium, woke.
 type Event struct {
@@ -1218,7 +1273,7 @@ type Event struct {
 
 func (x *Event) Reset() {
 	*x = Event{}
-	mi := &file_actors_protocol_physics_proto_msgTypes[16]
+	mi := &file_actors_protocol_physics_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1230,7 +1285,7 @@ func (x *Event) String() string {
 func (*Event) ProtoMessage() {}
 
 func (x *Event) ProtoReflect() protoreflect.Message {
-	mi := &file_actors_protocol_physics_proto_msgTypes[16]
+	mi := &file_actors_protocol_physics_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1243,7 +1298,7 @@ func (x *Event) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Event.ProtoReflect.Descriptor instead.
 func (*Event) Descriptor() ([]byte, []int) {
-	return file_actors_protocol_physics_proto_rawDescGZIP(), []int{16}
+	return file_actors_protocol_physics_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *Event) GetKind() string {
@@ -1357,7 +1412,7 @@ const file_actors_protocol_physics_proto_rawDesc = "" +
 	"\abackend\x18\x05 \x01(\tR\abackend\x12\x14\n" +
 	"\x05nodes\x18\x06 \x01(\x05R\x05nodes\x12\x12\n" +
 	"\x04dims\x18\a \x01(\x05R\x04dims\x12\x1c\n" +
-	"\tpositions\x18\b \x01(\fR\tpositions\"\xd1\x01\n" +
+	"\tpositions\x18\b \x01(\fR\tpositions\"\xf5\x01\n" +
 	"\x0ePositionsFrame\x12\x1c\n" +
 	"\titeration\x18\x01 \x01(\x04R\titeration\x12\x14\n" +
 	"\x05nodes\x18\x02 \x01(\x05R\x05nodes\x12\x12\n" +
@@ -1365,7 +1420,10 @@ const file_actors_protocol_physics_proto_rawDesc = "" +
 	"\tpositions\x18\x04 \x01(\fR\tpositions\x12%\n" +
 	"\x0ekinetic_energy\x18\x05 \x01(\x01R\rkineticEnergy\x12\x18\n" +
 	"\abackend\x18\x06 \x01(\tR\abackend\x12\x18\n" +
-	"\adropped\x18\a \x01(\x04R\adropped\"k\n" +
+	"\adropped\x18\a \x01(\x04R\adropped\x12\"\n" +
+	"\fsubscription\x18\b \x01(\x04R\fsubscription\".\n" +
+	"\bFrameAck\x12\"\n" +
+	"\fsubscription\x18\x01 \x01(\x04R\fsubscription\"k\n" +
 	"\x05Event\x12\x12\n" +
 	"\x04kind\x18\x01 \x01(\tR\x04kind\x12\x16\n" +
 	"\x06reason\x18\x02 \x01(\tR\x06reason\x12\x1c\n" +
@@ -1389,7 +1447,7 @@ func file_actors_protocol_physics_proto_rawDescGZIP() []byte {
 }
 
 var file_actors_protocol_physics_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_actors_protocol_physics_proto_msgTypes = make([]protoimpl.MessageInfo, 17)
+var file_actors_protocol_physics_proto_msgTypes = make([]protoimpl.MessageInfo, 18)
 var file_actors_protocol_physics_proto_goTypes = []any{
 	(Backend)(0),                   // 0: protoack.actors.protocol.Backend
 	(*Params)(nil),                 // 1: protoack.actors.protocol.Params
@@ -1408,7 +1466,8 @@ var file_actors_protocol_physics_proto_goTypes = []any{
 	(*GetPositions)(nil),           // 14: protoack.actors.protocol.GetPositions
 	(*StepCompleted)(nil),          // 15: protoack.actors.protocol.StepCompleted
 	(*PositionsFrame)(nil),         // 16: protoack.actors.protocol.PositionsFrame
-	(*Event)(nil),                  // 17: protoack.actors.protocol.Event
+	(*FrameAck)(nil),               // 17: protoack.actors.protocol.FrameAck
+	(*Event)(nil),                  // 18: protoack.actors.protocol.Event
 }
 var file_actors_protocol_physics_proto_depIdxs = []int32{
 	0, // 0: protoack.actors.protocol.InitializeGPU.backend:type_name -> protoack.actors.protocol.Backend
@@ -1438,7 +1497,7 @@ func file_actors_protocol_physics_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_actors_protocol_physics_proto_rawDesc), len(file_actors_protocol_physics_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   17,
+			NumMessages:   18,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

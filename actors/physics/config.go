@@ -1,0 +1,126 @@
+package physics
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"time"
+
+	"github.com/asynkron/protoactor-go/actor"
+	"github.com/protoack/protoack/actors/forcecompute/kernel"
+	"github.com/protoack/protoack/actors/protocol"
+	"github.com/protoack/protoack/messaging"
+	"github.com/protoack/protoack/middleware"
+)
+
+// Config configures an orchestrator. Zero fields take the defaults named.
+type Config struct {
+	// Delivery tracks what the orchestrator sends; required. Build it with
+	// DeliveryOptions, which include middleware.WithOutcomesToActor.
+	Delivery *middleware.Delivery
+	// ForceCompute is the Props of the ForceCompute child; nil means
+	// forcecompute.Props with this Delivery.
+	ForceCompute *actor.Props
+	// Backend is "auto" (default), "cpu" or "cuda". A cuda kernel that
+	// cannot be opened falls back to the CPU, with an event.
+	Backend string
+	// Params are the kernel parameters; zero means kernel.Defaults().
+	Params kernel.Params
+	// Graph and Constraints are uploaded at start when Graph has nodes.
+	Graph       kernel.Graph
+	Constraints kernel.Constraints
+	// RateHz is the loop's target rate (default 60); Settle steps as fast
+	// as the kernel goes.
+	RateHz float64
+	Settle bool
+	// TicksPerStep is the ticks per ComputeForces (default 1).
+	TicksPerStep int
+	// EnergyPerNode and CalmTicks set equilibrium: kinetic energy per node
+	// below EnergyPerNode (default 1e-4) for CalmTicks ticks (default 10)
+	// pauses the loop until parameters or positions change.
+	EnergyPerNode float64
+	CalmTicks     int
+	// MaxIterations pauses the loop once the tick count reaches it; 0 is
+	// no limit.
+	MaxIterations uint64
+	// MaxRecoveries bounds consecutive recoveries without a completed
+	// step (default 20); then the loop stops with an EventFailed.
+	MaxRecoveries int
+	// OnEvent, when set, is called with every event on the orchestrator's
+	// goroutine; it must not block.
+	OnEvent func(*protocol.Event)
+	// Logger gets recoveries and anomalies; nil discards.
+	Logger *slog.Logger
+}
+
+// DeliveryOptions are the middleware options the orchestrator needs: the
+// protocol's six tracked kinds with their policies (overrides as in
+// protocol.Options), and outcomes delivered to the sending actor.
+func DeliveryOptions(overrides map[messaging.Kind]messaging.Policy) []middleware.Option {
+	return append(protocol.Options(overrides), middleware.WithOutcomesToActor())
+}
+
+// withDefaults validates c and fills in defaults, naming a bad field.
+func (c Config) withDefaults() (Config, error) {
+	if c.Delivery == nil {
+		return c, errors.New("physics: Config.Delivery is nil")
+	}
+	if c.Backend == "" {
+		c.Backend = "auto"
+	}
+	if _, err := protocol.ParseBackend(c.Backend); err != nil {
+		return c, fmt.Errorf("physics: Config.Backend: %w", err)
+	}
+	if c.Params == (kernel.Params{}) {
+		c.Params = kernel.Defaults()
+	}
+	if err := c.Params.Validate(); err != nil {
+		return c, fmt.Errorf("physics: Config.Params: %w", err)
+	}
+	if c.Graph.Nodes > 0 || c.Graph.RowPtr != nil {
+		if err := c.Graph.Validate(); err != nil {
+			return c, fmt.Errorf("physics: Config.Graph: %w", err)
+		}
+		if err := c.Constraints.Validate(c.Graph.Nodes); err != nil {
+			return c, fmt.Errorf("physics: Config.Constraints: %w", err)
+		}
+	}
+	switch {
+	case c.RateHz < 0 || math.IsNaN(c.RateHz) || math.IsInf(c.RateHz, 0):
+		return c, fmt.Errorf("physics: Config.RateHz=%v must be finite and >= 0", c.RateHz)
+	case c.RateHz == 0:
+		c.RateHz = 60
+	}
+	if c.TicksPerStep < 0 {
+		return c, fmt.Errorf("physics: Config.TicksPerStep=%d must be >= 0", c.TicksPerStep)
+	}
+	if c.TicksPerStep == 0 {
+		c.TicksPerStep = 1
+	}
+	if c.EnergyPerNode < 0 || math.IsNaN(c.EnergyPerNode) {
+		return c, fmt.Errorf("physics: Config.EnergyPerNode=%v must be >= 0", c.EnergyPerNode)
+	}
+	if c.EnergyPerNode == 0 {
+		c.EnergyPerNode = 1e-4
+	}
+	if c.CalmTicks < 0 {
+		return c, fmt.Errorf("physics: Config.CalmTicks=%d must be >= 0", c.CalmTicks)
+	}
+	if c.CalmTicks == 0 {
+		c.CalmTicks = 10
+	}
+	if c.MaxRecoveries < 0 {
+		return c, fmt.Errorf("physics: Config.MaxRecoveries=%d must be >= 0", c.MaxRecoveries)
+	}
+	if c.MaxRecoveries == 0 {
+		c.MaxRecoveries = 20
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	return c, nil
+}
+
+// interval is the time between step starts at RateHz.
+func (c Config) interval() time.Duration { return time.Duration(float64(time.Second) / c.RateHz) }

@@ -1,0 +1,142 @@
+package physics
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/asynkron/protoactor-go/actor"
+	"github.com/protoack/protoack/actors/forcecompute/kernel"
+	"github.com/protoack/protoack/actors/protocol"
+)
+
+// resume restarts a paused loop; after EventFailed it starts recovering
+// again.
+func (o *orchestrator) resume(ctx actor.Context) {
+	o.paused = false
+	if o.phase == phaseFailed {
+		o.attempts = 0
+		o.recover(ctx, "resumed after giving up", false)
+		return
+	}
+	o.wake(ctx, "resumed")
+}
+
+// updateParams applies new parameters (sent with the next step), rate
+// and mode. A change of Dims re-places every node, as the kernels do.
+func (o *orchestrator) updateParams(ctx actor.Context, m *protocol.UpdateSimulationParams) {
+	if m.GetParams() != nil {
+		p := m.GetParams().Kernel()
+		if err := p.Validate(); err != nil {
+			o.event(ctx, EventRejected, "UpdateSimulationParams: "+err.Error())
+			return
+		}
+		if p.Dims != o.params.Dims {
+			o.pos, o.dims = nil, 0
+		}
+		o.params = p
+		o.paramsV++
+	}
+	if r := m.GetRateHz(); r > 0 && !math.IsInf(r, 0) {
+		o.cfg.RateHz = r
+	}
+	if m.Settle != nil {
+		o.cfg.Settle = m.GetSettle()
+	}
+	o.wake(ctx, "parameters changed")
+}
+
+// updateGraph replaces the graph and starts a fresh layout of it.
+func (o *orchestrator) updateGraph(ctx actor.Context, m *protocol.UpdateGPUGraphData) {
+	g, err := m.Graph()
+	if err != nil {
+		o.event(ctx, EventRejected, "UpdateGPUGraphData: "+err.Error())
+		return
+	}
+	o.graph = protocol.FromGraph(g)
+	o.cons = kernel.Constraints{}
+	o.pos, o.dims, o.iteration, o.ke = nil, 0, 0, 0
+	o.calm, o.asleep, o.attempts, o.recovering = 0, false, 0, false
+	o.startSetup(ctx, true, 0)
+}
+
+// nodes is the node count of the graph held.
+func (o *orchestrator) nodes() int {
+	if o.graph == nil {
+		return 0
+	}
+	return int(o.graph.GetNodes())
+}
+
+// updateConstraints keeps the valid constraints for recoveries and sends
+// all of them on (ForceCompute names the rejected ones).
+func (o *orchestrator) updateConstraints(ctx actor.Context, m *protocol.UploadConstraintsToGPU) {
+	all := m.Constraints()
+	var ok kernel.Constraints
+	for _, p := range all.Pins {
+		if (kernel.Constraints{Pins: []kernel.Pin{p}}).Validate(o.nodes()) == nil {
+			ok.Pins = append(ok.Pins, p)
+		}
+	}
+	for _, d := range all.Distances {
+		if (kernel.Constraints{Distances: []kernel.Distance{d}}).Validate(o.nodes()) == nil {
+			ok.Distances = append(ok.Distances, d)
+		}
+	}
+	o.cons = ok
+	o.forward(ctx, protocol.FromConstraints(all))
+	o.wake(ctx, "constraints changed")
+}
+
+// drag applies a position update to the layout held and sends it on.
+func (o *orchestrator) drag(ctx actor.Context, m *protocol.UpdateNodePositions) {
+	n := o.nodes()
+	if b := m.GetPositions(); len(b) > 0 {
+		if o.dims == 0 || len(b) != 4*o.dims*n {
+			o.event(ctx, EventRejected, fmt.Sprintf("UpdateNodePositions: %d bytes, want 4*Dims*nodes=%d", len(b), 4*o.params.Dims*n))
+			return
+		}
+		o.pos = b
+	}
+	if m.Ticks != nil {
+		o.iteration = m.GetTicks()
+	}
+	if len(m.GetNodes()) > 0 && o.pos != nil {
+		pos, _ := protocol.Unpack(nil, o.pos) // a copy: o.pos may be in frames already sent
+		for _, np := range m.GetNodes() {
+			i := int(np.GetNode())
+			if i < 0 || i >= n {
+				continue // ForceCompute names it in a PartialSuccess
+			}
+			xyz := [3]float32{np.GetX(), np.GetY(), np.GetZ()}
+			for d := 0; d < o.dims; d++ {
+				pos[d*n+i] = xyz[d]
+			}
+			pins := o.cons.Pins[:0:0]
+			for _, p := range o.cons.Pins {
+				if int(p.Node) != i {
+					pins = append(pins, p)
+				}
+			}
+			if np.GetPin() {
+				pins = append(pins, kernel.Pin{Node: int32(i), X: xyz[0], Y: xyz[1], Z: xyz[2]})
+			}
+			o.cons.Pins = pins
+		}
+		o.pos = protocol.Pack(nil, pos)
+	}
+	o.forward(ctx, &protocol.UpdateNodePositions{Positions: m.GetPositions(), Ticks: m.Ticks, Nodes: m.GetNodes()})
+	o.wake(ctx, "positions changed")
+}
+
+// forward sends a change to ForceCompute now when running, or queues it
+// behind the setup in progress; otherwise the next setup includes it.
+func (o *orchestrator) forward(ctx actor.Context, m any) {
+	switch o.phase {
+	case phaseRunning:
+		if _, err := o.d.Send(ctx, o.fc, m); err != nil {
+			o.recover(ctx, fmt.Sprintf("%T not sent: %v", m, err), false)
+		}
+	case phaseSetup:
+		o.setup = append(o.setup, m)
+	}
+}

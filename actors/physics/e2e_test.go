@@ -1,0 +1,81 @@
+package physics_test
+
+import (
+	"math"
+	"slices"
+	"testing"
+
+	"github.com/protoack/protoack/actors/forcecompute/cpu"
+	"github.com/protoack/protoack/actors/forcecompute/kernel"
+	"github.com/protoack/protoack/actors/forcecompute/kernel/kerneltest"
+	"github.com/protoack/protoack/actors/physics"
+	"github.com/protoack/protoack/actors/protocol"
+)
+
+// settleAlone runs the kernel by itself with the orchestrator's rule:
+// one tick at a time until the kinetic energy per node stays below
+// energy for calm ticks. It returns the tick count and positions.
+func settleAlone(t *testing.T, g kernel.Graph, p kernel.Params, energy float64, calm int) (int, []float32) {
+	t.Helper()
+	k, err := cpu.New(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer k.Close()
+	if err := k.Upload(g); err != nil {
+		t.Fatal(err)
+	}
+	quiet := 0
+	for quiet < calm {
+		if err := k.Step(1); err != nil {
+			t.Fatal(err)
+		}
+		if k.KineticEnergy()/float64(g.Nodes) < energy {
+			quiet++
+		} else {
+			quiet = 0
+		}
+		if k.Ticks() > 10000 {
+			t.Fatal("kernel alone did not settle in 10000 ticks")
+		}
+	}
+	pos := make([]float32, p.Dims*g.Nodes)
+	if _, err := k.Positions(pos); err != nil {
+		t.Fatal(err)
+	}
+	return k.Ticks(), pos
+}
+
+// TestEndToEndMatchesKernel lays out a 5k-node BA graph through both
+// actors and requires the tick count and quality of the kernel alone.
+func TestEndToEndMatchesKernel(t *testing.T) {
+	n := 5000
+	if testing.Short() {
+		n = 1000
+	}
+	g := kerneltest.BAGraph(n, 2, 11)
+	p := params()
+	ticks, alone := settleAlone(t, g, p, 1e-4, 10)
+	wantStress, err := kernel.Stress(&g, alone, p.Dims, 30, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	w := newWorld(t, nil)
+	w.start(physics.Config{Backend: "cpu", Params: p, Graph: g, Settle: true, EnergyPerNode: 1e-4, CalmTicks: 10})
+	w.until(physics.EventEquilibrium, nil)
+	st := w.stats()
+	if st.Iteration != uint64(ticks) || st.Steps != uint64(ticks) || st.Skew != 0 || st.Recoveries != 0 {
+		t.Errorf("orchestrated: iteration %d, steps %d, skew %d, recoveries %d; kernel alone settled at %d",
+			st.Iteration, st.Steps, st.Skew, st.Recoveries, ticks)
+	}
+	f := w.positions(w.pid)
+	got := layoutCheck(t, g, f, p)
+	if math.Abs(got-wantStress) > 0.05*wantStress {
+		t.Errorf("stress %.4g, kernel alone %.4g: not within 5%%", got, wantStress)
+	}
+	pos, _ := protocol.Unpack(nil, f.Positions)
+	t.Logf("%d nodes settled at tick %d; stress %.4g (alone %.4g); identical positions: %v",
+		n, ticks, got, wantStress, slices.Equal(pos, alone))
+	w.reconcile()
+}
