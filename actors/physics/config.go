@@ -42,7 +42,7 @@ type Config struct {
 	EnergyPerNode float64
 	CalmTicks     int
 	// MaxIterations pauses the loop once the tick count reaches it; 0 is
-	// no limit.
+	// no limit. Resume then lifts it.
 	MaxIterations uint64
 	// MaxRecoveries bounds consecutive recoveries without a completed
 	// step (default 20); then the loop stops with an EventFailed.

@@ -9,10 +9,13 @@ import (
 	"github.com/protoack/protoack/actors/protocol"
 )
 
-// resume restarts a paused loop; after EventFailed it starts recovering
-// again.
+// resume restarts a paused loop, also past MaxIterations (the limit is
+// then lifted); after EventFailed it starts recovering again.
 func (o *orchestrator) resume(ctx actor.Context) {
 	o.paused = false
+	if o.cfg.MaxIterations > 0 && o.iteration >= o.cfg.MaxIterations {
+		o.cfg.MaxIterations = 0
+	}
 	if o.phase == phaseFailed {
 		o.attempts = 0
 		o.recover(ctx, "resumed after giving up", false)
