@@ -15,15 +15,8 @@ import (
 	"github.com/protoack/protoack/actors/forcecompute/kernel"
 )
 
-// Phases names the phases of a tick in the order of PhaseTimes.
-var Phases = [...]string{"bounds", "keys", "sort", "build", "bottom-up", "walk", "springs+integrate"}
-
-// PhaseTimes are the CUDA event times of one tick, in ms: per phase (in
-// the order of Phases) and the whole tick.
-type PhaseTimes struct {
-	Phase [len(Phases)]float64
-	Total float64
-}
+// The phases of report.go are forcecompute.h's.
+const _ = uint(len(Phases)-C.FC_PHASES) + uint(C.FC_PHASES-len(Phases))
 
 // errNoDiag is returned by the diagnostics of a Kernel that has no GPU.
 var errNoDiag = errors.New("cuda: diagnostics need a GPU kernel (New), not an emulated one")

@@ -33,32 +33,9 @@ func emulate(p kernel.Params, g kernel.Graph, pk *packed, pos, vel, alpha []floa
 	return float64(ke), codeError("fc_emulate", rc)
 }
 
-// Walk criteria of EmulateTree.
-const (
-	// WalkVote is the device's walk: each node's own criterion, voted by
-	// its warp.
-	WalkVote = int(C.FC_WALK_VOTE)
-	// WalkGroupBox is the walk before it (the gap to the warp's bounding
-	// box), kept to measure against.
-	WalkGroupBox = int(C.FC_WALK_GROUP_BOX)
-)
-
-// TreeReport describes one tick's Barnes-Hut tree and walk.
-type TreeReport struct {
-	// RootMass is the node count of the root: n in a well-formed tree.
-	RootMass float64
-	// BadInner counts inner nodes the bottom-up pass did not reach
-	// exactly twice (0 in a well-formed tree).
-	BadInner int
-	// Err holds tree.cuh's FC_ERR_* bits: 1 a climb gave up, 2 a walk gave
-	// up, 4 the root's mass was not n (0 in a well-formed tree).
-	Err int
-	// Visits is the number of cells each walk group (warp) visited.
-	Visits []int32
-	// Rep is the repulsion without RepelK, structure of arrays (only from
-	// EmulateTree).
-	Rep []float32
-}
+// The criteria of report.go are fc_emulate_tree's.
+const _ = uint(WalkVote-C.FC_WALK_VOTE) + uint(C.FC_WALK_VOTE-WalkVote) +
+	uint(WalkGroupBox-C.FC_WALK_GROUP_BOX) + uint(C.FC_WALK_GROUP_BOX-WalkGroupBox)
 
 // EmulateTree builds, on the host, the tree one device tick would build
 // over pos (structure of arrays, p.Dims*n values) and walks it with the

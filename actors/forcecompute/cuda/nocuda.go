@@ -25,3 +25,18 @@ func New(p kernel.Params) (kernel.Kernel, error) {
 func DeviceName() (string, error) {
 	return "", errors.New("cuda: " + notCompiled)
 }
+
+// NewEmulated fails in this build: CUDA is not compiled in.
+func NewEmulated(p kernel.Params) (kernel.Kernel, error) {
+	return nil, errors.New("cuda: " + notCompiled)
+}
+
+// EmulateTree fails in this build: CUDA is not compiled in.
+func EmulateTree(p kernel.Params, n int, pos []float32, sortBits, criterion int) (TreeReport, error) {
+	return TreeReport{}, errors.New("cuda: " + notCompiled)
+}
+
+// DeviceInfo fails in this build: CUDA is not compiled in.
+func DeviceInfo() (string, error) {
+	return "", errors.New("cuda: " + notCompiled)
+}

@@ -19,4 +19,13 @@ func TestNotCompiledIn(t *testing.T) {
 	if _, err := DeviceName(); err == nil {
 		t.Error("DeviceName succeeded without CUDA")
 	}
+	if _, err := DeviceInfo(); err == nil {
+		t.Error("DeviceInfo succeeded without CUDA")
+	}
+	if k, err := NewEmulated(kernel.Defaults()); k != nil || err == nil {
+		t.Errorf("NewEmulated = %v, %v; want an error", k, err)
+	}
+	if _, err := EmulateTree(kernel.Defaults(), 2, make([]float32, 6), 48, WalkVote); err == nil {
+		t.Error("EmulateTree succeeded without CUDA")
+	}
 }

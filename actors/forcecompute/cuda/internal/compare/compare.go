@@ -17,29 +17,35 @@ import (
 // alpha * DT^2 * Damping times the clamped force, so this is the relative
 // error of the forces. The starting positions must agree exactly.
 func FirstTick(a, b kernel.Kernel, g kernel.Graph, c kernel.Constraints, dims int) (float64, error) {
+	e, _, err := FirstTickFrom(a, b, g, c, dims)
+	return e, err
+}
+
+// FirstTickFrom is FirstTick that also returns the common start positions.
+func FirstTickFrom(a, b kernel.Kernel, g kernel.Graph, c kernel.Constraints, dims int) (float64, []float32, error) {
 	n := dims * g.Nodes
 	var start, end [2][]float32
 	for i, k := range [2]kernel.Kernel{a, b} {
 		if err := k.Upload(g); err != nil {
-			return 0, fmt.Errorf("%s: Upload: %w", k.Name(), err)
+			return 0, nil, fmt.Errorf("%s: Upload: %w", k.Name(), err)
 		}
 		if err := k.SetConstraints(c); err != nil {
-			return 0, fmt.Errorf("%s: SetConstraints: %w", k.Name(), err)
+			return 0, nil, fmt.Errorf("%s: SetConstraints: %w", k.Name(), err)
 		}
 		start[i], end[i] = make([]float32, n), make([]float32, n)
 		if _, err := k.Positions(start[i]); err != nil {
-			return 0, fmt.Errorf("%s: Positions: %w", k.Name(), err)
+			return 0, nil, fmt.Errorf("%s: Positions: %w", k.Name(), err)
 		}
 		if err := k.Step(1); err != nil {
-			return 0, fmt.Errorf("%s: Step: %w", k.Name(), err)
+			return 0, nil, fmt.Errorf("%s: Step: %w", k.Name(), err)
 		}
 		if _, err := k.Positions(end[i]); err != nil {
-			return 0, fmt.Errorf("%s: Positions: %w", k.Name(), err)
+			return 0, nil, fmt.Errorf("%s: Positions: %w", k.Name(), err)
 		}
 	}
 	for j := range start[0] {
 		if start[0][j] != start[1][j] {
-			return 0, fmt.Errorf("start positions differ at %d: %s %v, %s %v", j, a.Name(), start[0][j], b.Name(), start[1][j])
+			return 0, nil, fmt.Errorf("start positions differ at %d: %s %v, %s %v", j, a.Name(), start[0][j], b.Name(), start[1][j])
 		}
 	}
 	var diff, ref float64
@@ -50,9 +56,9 @@ func FirstTick(a, b kernel.Kernel, g kernel.Graph, c kernel.Constraints, dims in
 		ref += da * da
 	}
 	if ref == 0 {
-		return 0, fmt.Errorf("%s did not move any node", a.Name())
+		return 0, nil, fmt.Errorf("%s did not move any node", a.Name())
 	}
-	return math.Sqrt(diff / ref), nil
+	return math.Sqrt(diff / ref), start[0], nil
 }
 
 // Quality uploads g to k, runs ticks ticks and returns the edge-length
