@@ -44,7 +44,7 @@ proto: tools
 
 clean:
 	$(GO) clean -testcache
-	rm -rf $(CUDA_OUT) bin/gpu-check
+	rm -rf $(CUDA_OUT) $(GPU_CHECK_DIR) bin/gpu-check
 
 # CUDA: nvcc builds the kernel into a static library that cgo links (tag
 # cuda) together with libcudart_static.a, so binaries need only libc.
@@ -81,8 +81,15 @@ test-cuda: cuda
 	@# The device tests again, verbosely, so a skip for want of a GPU shows.
 	$(GO) test -race -count=1 $(CUDA_GOFLAGS) -run '^TestGPU' -v ./$(CUDA_DIR)
 
-# gpu-check: one self-contained binary to copy to a GPU machine and run.
+# gpu-check: build/gpu-check, the one folder to carry to a GPU machine (no Go
+# or CUDA toolkit needed there, only the driver): gpu-check, cuda.test (the
+# package's tests with -tags cuda: the conformance suite and the GPU tests)
+# and run.sh, which runs them all. See docs/performance.md, CUDA kernel.
+GPU_CHECK_DIR := build/gpu-check
+
 gpu-check: cuda
-	@mkdir -p bin
-	CGO_ENABLED=1 $(GO) build $(CUDA_GOFLAGS) -trimpath -o bin/gpu-check ./$(CUDA_DIR)/internal/gpucheck
-	@ls -l bin/gpu-check
+	@mkdir -p $(GPU_CHECK_DIR)
+	CGO_ENABLED=1 $(GO) build $(CUDA_GOFLAGS) -trimpath -o $(GPU_CHECK_DIR)/gpu-check ./$(CUDA_DIR)/internal/gpucheck
+	CGO_ENABLED=1 $(GO) test -c $(CUDA_GOFLAGS) -trimpath -o $(GPU_CHECK_DIR)/cuda.test ./$(CUDA_DIR)
+	install -m 755 $(CUDA_DIR)/internal/gpucheck/run.sh $(GPU_CHECK_DIR)/run.sh
+	@ls -l $(GPU_CHECK_DIR)

@@ -12,7 +12,6 @@ package cuda
 import "C"
 
 import (
-	"errors"
 	"unsafe"
 
 	"github.com/protoack/protoack/actors/forcecompute/kernel"
@@ -38,9 +37,6 @@ func (e *Error) Error() string { return "cuda: " + e.Msg }
 
 // Is makes errors.Is(err, ErrContextLost) true for sticky errors.
 func (e *Error) Is(target error) bool { return target == ErrContextLost && e.Sticky }
-
-// ErrContextLost matches (errors.Is) every sticky CUDA error.
-var ErrContextLost = errors.New("cuda: the CUDA context is lost (sticky error); restart the process to use the GPU")
 
 // CodeMalformedTree is the Error code of a step whose Barnes-Hut tree was
 // malformed (its bounded bottom-up climb or walk gave up). The context

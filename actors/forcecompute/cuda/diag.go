@@ -8,7 +8,6 @@ package cuda
 import "C"
 
 import (
-	"errors"
 	"runtime"
 	"unsafe"
 
@@ -17,9 +16,6 @@ import (
 
 // The phases of report.go are forcecompute.h's.
 const _ = uint(len(Phases)-C.FC_PHASES) + uint(C.FC_PHASES-len(Phases))
-
-// errNoDiag is returned by the diagnostics of a Kernel that has no GPU.
-var errNoDiag = errors.New("cuda: diagnostics need a GPU kernel (New), not an emulated one")
 
 // diagnoser is what the diagnostics need of a device; only the GPU has it.
 type diagnoser interface {
@@ -38,7 +34,7 @@ func (k *Kernel) Profile() (PhaseTimes, error) {
 	}
 	d, ok := k.dev.(diagnoser)
 	if !ok {
-		return PhaseTimes{}, errNoDiag
+		return PhaseTimes{}, ErrNoDiagnostics
 	}
 	pt, err := d.profile(float32(kernel.Alpha(k.p, k.ticks)))
 	if err != nil {
@@ -60,7 +56,7 @@ func (k *Kernel) TreeCheck() (TreeReport, error) {
 	}
 	d, ok := k.dev.(diagnoser)
 	if !ok {
-		return TreeReport{}, errNoDiag
+		return TreeReport{}, ErrNoDiagnostics
 	}
 	return d.treeCheck(k.g.Nodes)
 }

@@ -15,7 +15,7 @@ import (
 func requireGPU(t *testing.T) {
 	t.Helper()
 	if ok, reason := Available(); !ok {
-		t.Skipf("GPU test NOT run, no usable CUDA device: %s (run bin/gpu-check on a GPU machine)", reason)
+		t.Skipf("GPU test NOT run, no usable CUDA device: %s (run build/gpu-check/run.sh on a GPU machine)", reason)
 	}
 }
 

@@ -1,5 +1,14 @@
 package cuda
 
+import "errors"
+
+// ErrContextLost matches (errors.Is) every sticky CUDA error.
+var ErrContextLost = errors.New("cuda: the CUDA context is lost (sticky error); restart the process to use the GPU")
+
+// ErrNoDiagnostics is returned by Profile and TreeCheck of a Kernel that
+// has no GPU behind it (NewEmulated's).
+var ErrNoDiagnostics = errors.New("cuda: diagnostics need a GPU kernel (New), not an emulated one")
+
 // Walk criteria of EmulateTree.
 const (
 	// WalkVote is the device's walk: each node's own criterion, voted by

@@ -52,8 +52,8 @@ func TestTreeInvariants(t *testing.T) {
 func TestMalformedTreeStopsWithError(t *testing.T) {
 	p := kernel.Defaults()
 	p.Dims = 3
-	const n = 20000
-	pos := layout(t, p, n, 30)
+	const n = 6000
+	pos := layout(t, p, n, 10)
 	r, err := EmulateTree(p, n, pos, 32, WalkVote)
 	if err != nil {
 		t.Fatal(err)

@@ -71,9 +71,9 @@ func repulsionError(p kernel.Params, n int, pos, rep []float32, sample int) floa
 // m=2 layout. FC_WALK_SIZES=100000:400,1000000:150 (nodes:CPU ticks) runs
 // the sizes of docs/performance.md instead (minutes).
 func TestWalkVoteVisitsFewerCells(t *testing.T) {
-	sizes := [][2]int{{20000, 150}}
+	sizes, sample := [][2]int{{8000, 60}}, 100
 	if env := os.Getenv("FC_WALK_SIZES"); env != "" {
-		sizes = nil
+		sizes, sample = nil, 300
 		for _, f := range strings.Split(env, ",") {
 			a, b, _ := strings.Cut(f, ":")
 			n, err1 := strconv.Atoi(a)
@@ -99,7 +99,7 @@ func TestWalkVoteVisitsFewerCells(t *testing.T) {
 				t.Fatalf("criterion %d: error bits %d", crit, r.Err)
 			}
 			st[crit] = statsOf(r.Visits)
-			errs[crit] = repulsionError(p, n, pos, r.Rep, 300)
+			errs[crit] = repulsionError(p, n, pos, r.Rep, sample)
 		}
 		for _, c := range []struct {
 			crit int

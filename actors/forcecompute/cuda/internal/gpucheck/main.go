@@ -1,11 +1,22 @@
-// Command gpu-check holds the CUDA kernel to the CPU kernel on a GPU machine
-// and times it. It is built by make gpu-check as one self-contained binary
-// (static cudart, needs only libc and the NVIDIA driver) to copy there:
+// Command gpu-check holds the CUDA kernel to its host emulation and to the
+// CPU kernel on a GPU machine, checks its tree, and times it against the
+// goals. make gpu-check builds it, statically linked against cudart (it
+// needs only libc and the NVIDIA driver), into build/gpu-check with the
+// conformance test binary and run.sh, the one script to run there:
 //
-//	gpu-check [-sizes 10000,100000,1000000] [-ticks 20] [-cpu=true]
+//	gpu-check [-sections emulation,cpu,quality,timing] [-sizes 10000,100000,1000000]
+//	          [-ticks 20] [-settle 300] [-cpu=true] [-device cuda]
 //
-// Exit status: 0 when every check passes, 1 when one fails or no GPU can be
-// used (the reason is printed), 2 on a usage error.
+// Each section runs in a child process (gpu-check -section NAME), so a
+// sticky CUDA error or a crash loses only the rest of that section; rows are
+// written as they are computed. A failing case is run again alone with
+// CUDA_LAUNCH_BLOCKING=1, so its error names the kernel that failed. The
+// last line is the summary against the goals.
+//
+// Exit status: 0 when every check passes and every goal is met, 1 when a
+// check fails, a goal is missed or no GPU can be used (the reason is
+// printed), 2 on a usage error. -device emulated, cpu or cpu-skewed (forces
+// off by 1%, which must FAIL) run the same sections without a GPU.
 package main
 
 import (
