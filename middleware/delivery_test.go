@@ -248,3 +248,37 @@ func spawnDropping(t *testing.T, sys *actor.ActorSystem, props *actor.Props) (*a
 }
 
 type haltMsg struct{}
+
+// TestDedupOfAcrossRestart: a worker processes a message but its ack is
+// lost; the worker is stopped and started again under a new Delivery that
+// shares the old one's window (WithDedupOf). The sender's re-send reaches
+// the new worker, which re-acks it without processing it again.
+func TestDedupOfAcrossRestart(t *testing.T) {
+	sys := newSystem(t)
+	out := newOutcomes(1)
+	acks := &dropFirst{dropped: map[messaging.ID]bool{}, match: func(p packet) bool { return p.Attempt == 1 }}
+	d := mustNew(t, sys, Track[*testpb.Work](kindWork), WithOutcome(out.add), WithDeadLetter(DeadLetterRetry),
+		WithPolicy(kindWork, fastPolicy(10)), withLinks(nil, acks))
+	before, after := newCounter(), newCounter()
+	handled := make(chan struct{})
+	pid, err := sys.Root.SpawnNamed(worker(d, before, func(actor.Context, *testpb.Work) { close(handled) }), "desk")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.RootContext().Send(pid, &testpb.Work{Seq: 0})
+	<-handled
+	stop(t, sys, pid)
+	d2 := mustNew(t, sys, Track[*testpb.Work](kindWork), WithDedupOf(d))
+	pid2, err := sys.Root.SpawnNamed(worker(d2, after, nil), "desk")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop(t, sys, pid2)
+	if o := out.wait(t, 1)[0]; o.Result != messaging.ResultSuccess || o.Attempts < 2 {
+		t.Errorf("outcome %v after %d attempts, want Success after a re-send", o.Result, o.Attempts)
+	}
+	before.checkOnce(t, 1)
+	if n := after.get(0); n != 0 {
+		t.Errorf("the restarted worker processed the message %d times, want 0 (re-acked from the shared window)", n)
+	}
+}
