@@ -74,6 +74,8 @@ int fc_create(fc_ctx **out) {
 	CK(cudaMalloc((void **)&c->d.ke, sizeof(double)));
 	CK(cudaMalloc((void **)&c->d.err, sizeof(int)));
 	CK(cudaMalloc((void **)&c->d.box, sizeof(fc_box)));
+	CK(cudaMalloc((void **)&c->d.ticket, sizeof(unsigned)));
+	CK(cudaMemset(c->d.ticket, 0, sizeof(unsigned)));
 	CK(cudaMalloc((void **)&c->d.bounds, 6 * FC_BOUNDS_BLOCKS * sizeof(float)));
 	return 0;
 }
@@ -91,7 +93,7 @@ static void fc_note(fc_ctx *c, int *rc, cudaError_t e, const char *call) {
 static int fc_free_graph(fc_ctx *c) {
 	fc_dev *d = &c->d;
 	int rc = 0;
-	void *dev[] = {d->pos[0], d->pos[1], d->vel, d->rep, d->row_ptr, d->col, d->weight,
+	void *dev[] = {d->pos[0], d->pos[1], d->vel, d->rep, d->near, d->row_ptr, d->col, d->weight,
 	               d->pin_of, d->pin_pos, d->con_row, d->con_col, d->con_len, d->con_k,
 	               d->key[0], d->key[1], d->idx[0], d->idx[1], d->body, d->node,
 	               d->parent, d->leaf_parent, d->arrived, d->visits, d->sort_tmp,
@@ -104,9 +106,11 @@ static int fc_free_graph(fc_ctx *c) {
 	double *ke = d->ke;
 	int *err = d->err;
 	fc_box *box = d->box;
+	unsigned *ticket = d->ticket;
 	float *bounds = d->bounds;
 	fc_params p = d->p;
 	memset(d, 0, sizeof *d);
+	d->ticket = ticket;
 	d->ke = ke;
 	d->err = err;
 	d->box = box;
@@ -134,12 +138,14 @@ int fc_release(fc_ctx *c) {
 	fc_note(c, &rc, cudaFree(c->d.err), "cudaFree(err)");
 	fc_note(c, &rc, cudaFreeHost(c->err_host), "cudaFreeHost(err)");
 	fc_note(c, &rc, cudaFree(c->d.box), "cudaFree(box)");
+	fc_note(c, &rc, cudaFree(c->d.ticket), "cudaFree(ticket)");
 	fc_note(c, &rc, cudaFree(c->d.bounds), "cudaFree(bounds)");
 	fc_note(c, &rc, cudaFreeHost(c->ke_host), "cudaFreeHost(ke)");
 	c->d.ke = NULL;
 	c->d.err = NULL;
 	c->err_host = NULL;
 	c->d.box = NULL;
+	c->d.ticket = NULL;
 	c->d.bounds = NULL;
 	c->ke_host = NULL;
 	for (int k = 0; k <= FC_PHASES; k++) {
@@ -206,6 +212,7 @@ int fc_upload(fc_ctx *c, int n, int dims, const float *pos, const float *vel,
 	CK(fc_alloc_copy((void **)&d->pos[1], NULL, fl, s));
 	CK(fc_alloc_copy((void **)&d->vel, vel, fl, s));
 	CK(fc_alloc_copy((void **)&d->rep, NULL, fl, s));
+	CK(fc_alloc_copy((void **)&d->near, NULL, (size_t)n * sizeof(float4), s));
 	CK(fc_alloc_copy((void **)&d->row_ptr, row_ptr, ni + sizeof(int), s));
 	CK(fc_alloc_copy((void **)&d->col, col, (size_t)d->nnz * sizeof(int), s));
 	CK(fc_alloc_copy((void **)&d->weight, weight, (size_t)d->nnz * sizeof(float), s));

@@ -42,11 +42,12 @@ struct scratch {
 	fc_node *node;
 	int *parent, *arrived, *leaf_parent, *visits;
 	float *out, *rep;
+	float4 *near;
 };
 
 void scratch_free(scratch *s) {
 	void *all[] = {s->order, s->key, s->body, s->node, s->parent,
-	               s->arrived, s->leaf_parent, s->visits, s->out, s->rep};
+	               s->arrived, s->leaf_parent, s->visits, s->out, s->rep, s->near};
 	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
 		free(all[i]);
 	}
@@ -65,8 +66,9 @@ bool scratch_alloc(scratch *s, int n, int dims) {
 	s->visits = (int *)malloc((un / FC_GROUP + 1) * sizeof(int));
 	s->out = (float *)malloc((size_t)dims * un * sizeof(float));
 	s->rep = (float *)malloc((size_t)dims * un * sizeof(float));
+	s->near = (float4 *)malloc(un * sizeof(float4));
 	return s->order && s->key && s->body && s->node && s->parent &&
-	       s->arrived && s->leaf_parent && s->visits && s->out && s->rep;
+	       s->arrived && s->leaf_parent && s->visits && s->out && s->rep && s->near;
 }
 
 // walk_group_box is the walk before the per-node criterion, kept only to
@@ -240,10 +242,13 @@ extern "C" int fc_emulate(const fc_params *p, int n, float *pos, float *vel,
 		} else {
 			exact_forces(*p, n, ps, rs);
 		}
+		for (int i = 0; i < n; i++) { // k_keys' (or k_exact's) float4 copy
+			w.near[i] = make_float4(ps.x[i], ps.y[i], ps.z ? ps.z[i] : 0.0f, 0.0f);
+		}
 		double e = 0.0;
 		fc_soa os = split(w.out, n, p->dims), vs = split(vel, n, p->dims);
 		for (int i = 0; i < n; i++) {
-			e += fc_integrate(*p, g, i, ps, os, vs, rs, alpha[t]);
+			e += fc_integrate(*p, g, i, ps, w.near, os, vs, rs, alpha[t]);
 		}
 		memcpy(pos, w.out, len * sizeof(float));
 		*ke = e;

@@ -41,7 +41,7 @@ typedef struct fc_ctx fc_ctx;
 // integration are one kernel (k_integrate); with Theta == 0 every tree
 // phase is empty and FC_PH_WALK is the exact all-pairs sum.
 enum {
-	FC_PH_BOUNDS,    // k_bounds, k_box
+	FC_PH_BOUNDS,    // k_bounds (its last block makes the bounding cube)
 	FC_PH_KEYS,      // k_keys
 	FC_PH_SORT,      // CUB radix sort of the keys
 	FC_PH_BUILD,     // k_gather, k_build

@@ -36,8 +36,12 @@ static fc_tree fc_tree_of(const fc_dev *d, const uint64_t *key) {
 	return t;
 }
 
-// k_bounds writes per-block minima and maxima (6 floats per block).
-__global__ void k_bounds(int n, fc_soa pos, float *out) {
+// k_bounds writes per-block minima and maxima (6 floats per block); the
+// last block to finish merges them into the bounding cube. Thread 0 of each
+// block writes its partials and takes a ticket with an acq_rel fetch_add:
+// the release publishes the partials, and the last block's acquire sees
+// every block's. The last block resets the ticket for the next tick.
+__global__ void k_bounds(int n, int dims, fc_soa pos, float *out, unsigned *ticket, fc_box *box) {
 	__shared__ float sh[6][FC_BLOCK];
 	float v[6] = {INFINITY, INFINITY, INFINITY, -INFINITY, -INFINITY, -INFINITY};
 	for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < n; i += gridDim.x * blockDim.x) {
@@ -60,28 +64,39 @@ __global__ void k_bounds(int n, fc_soa pos, float *out) {
 		}
 		__syncthreads();
 	}
-	if (threadIdx.x < 6) {
-		out[6 * blockIdx.x + threadIdx.x] = sh[threadIdx.x][0];
+	if (threadIdx.x != 0) {
+		return;
 	}
-}
-
-// k_box merges the partials into the bounding cube (one thread).
-__global__ void k_box(int dims, int parts, const float *in, fc_box *box) {
-	float v[6] = {INFINITY, INFINITY, INFINITY, -INFINITY, -INFINITY, -INFINITY};
-	for (int b = 0; b < parts; b++) {
+	for (int c = 0; c < 6; c++) {
+		out[6 * blockIdx.x + c] = sh[c][0];
+	}
+	cuda::atomic_ref<unsigned, cuda::thread_scope_device> done(*ticket);
+	if (done.fetch_add(1u, cuda::memory_order_acq_rel) != gridDim.x - 1) {
+		return;
+	}
+	for (int c = 0; c < 3; c++) {
+		v[c] = INFINITY;
+		v[3 + c] = -INFINITY;
+	}
+	for (int b = 0; b < (int)gridDim.x; b++) {
 		for (int c = 0; c < 3; c++) {
-			v[c] = fminf(v[c], in[6 * b + c]);
-			v[3 + c] = fmaxf(v[3 + c], in[6 * b + 3 + c]);
+			v[c] = fminf(v[c], out[6 * b + c]);
+			v[3 + c] = fmaxf(v[3 + c], out[6 * b + 3 + c]);
 		}
 	}
 	*box = fc_make_box(dims, v, v + 3);
+	done.store(0u, cuda::memory_order_relaxed);
 }
 
-__global__ void k_keys(int n, int dims, fc_soa pos, const fc_box *box, uint64_t *key, int *idx) {
+// k_keys writes node i's Morton key and, while it has the position at
+// hand, its float4 copy for fc_integrate.
+__global__ void k_keys(int n, int dims, fc_soa pos, const fc_box *box, uint64_t *key, int *idx, float4 *near) {
 	int i = blockIdx.x * blockDim.x + threadIdx.x;
 	if (i < n) {
-		key[i] = fc_morton(dims, *box, pos.x[i], pos.y[i], pos.z ? pos.z[i] : 0.0f);
+		const float4 q = make_float4(pos.x[i], pos.y[i], pos.z ? pos.z[i] : 0.0f, 0.0f);
+		key[i] = fc_morton(dims, *box, q.x, q.y, q.z);
 		idx[i] = i;
+		near[i] = q;
 	}
 }
 
@@ -136,8 +151,8 @@ __global__ void k_walk(fc_tree t, int dims, float eps2, const int *perm, fc_soa 
 }
 
 // k_exact is the all-pairs repulsion (Theta == 0), tiled through shared
-// memory.
-__global__ void k_exact(int n, int dims, float eps2, fc_soa pos, fc_soa rep) {
+// memory. It also writes the float4 copy of the positions for fc_integrate.
+__global__ void k_exact(int n, int dims, float eps2, fc_soa pos, fc_soa rep, float4 *near) {
 	__shared__ float4 tile[FC_BLOCK];
 	const int i = blockIdx.x * blockDim.x + threadIdx.x;
 	float xi = 0.0f, yi = 0.0f, zi = 0.0f;
@@ -145,6 +160,7 @@ __global__ void k_exact(int n, int dims, float eps2, fc_soa pos, fc_soa rep) {
 		xi = pos.x[i];
 		yi = pos.y[i];
 		zi = pos.z ? pos.z[i] : 0.0f;
+		near[i] = make_float4(xi, yi, zi, 0.0f);
 	}
 	float fx = 0.0f, fy = 0.0f, fz = 0.0f;
 	for (int base = 0; base < n; base += blockDim.x) {
@@ -170,13 +186,13 @@ __global__ void k_exact(int n, int dims, float eps2, fc_soa pos, fc_soa rep) {
 
 // k_integrate advances every node; with ke != NULL it adds the kinetic
 // energy, summed per block in double.
-__global__ void k_integrate(fc_params p, fc_graph g, fc_soa pos, fc_soa out, fc_soa vel, fc_soa rep,
-                            float alpha, double *ke) {
+__global__ void k_integrate(fc_params p, fc_graph g, fc_soa pos, const float4 *near, fc_soa out, fc_soa vel,
+                            fc_soa rep, float alpha, double *ke) {
 	__shared__ double sh[FC_BLOCK];
 	int i = blockIdx.x * blockDim.x + threadIdx.x;
 	double e = 0.0;
 	if (i < g.n) {
-		e = fc_integrate(p, g, i, pos, out, vel, rep, alpha);
+		e = fc_integrate(p, g, i, pos, near, out, vel, rep, alpha);
 	}
 	if (ke == NULL) {
 		return;
@@ -235,12 +251,10 @@ cudaError_t fc_sort_bytes(int n, size_t *bytes) {
 static cudaError_t fc_tree_forces(fc_dev *d, const fc_params &p, fc_soa pos, fc_soa rep, cudaStream_t s,
                                   cudaEvent_t *ev, const char **what) {
 	const int n = d->n;
-	k_bounds<<<FC_BOUNDS_BLOCKS, FC_BLOCK, 0, s>>>(n, pos, d->bounds);
+	k_bounds<<<FC_BOUNDS_BLOCKS, FC_BLOCK, 0, s>>>(n, p.dims, pos, d->bounds, d->ticket, d->box);
 	FC_LAUNCHED("k_bounds");
-	k_box<<<1, 1, 0, s>>>(p.dims, FC_BOUNDS_BLOCKS, d->bounds, d->box);
-	FC_LAUNCHED("k_box");
 	FC_PHASE(FC_PH_BOUNDS);
-	k_keys<<<fc_blocks(n), FC_BLOCK, 0, s>>>(n, p.dims, pos, d->box, d->key[0], d->idx[0]);
+	k_keys<<<fc_blocks(n), FC_BLOCK, 0, s>>>(n, p.dims, pos, d->box, d->key[0], d->idx[0], d->near);
 	FC_LAUNCHED("k_keys");
 	FC_PHASE(FC_PH_KEYS);
 	cub::DoubleBuffer<uint64_t> keys(d->key[0], d->key[1]);
@@ -312,13 +326,13 @@ cudaError_t fc_tick(fc_dev *d, float alpha, bool want_ke, cudaStream_t s, cudaEv
 			FC_PHASE(k);
 		}
 		if (n > 0) {
-			k_exact<<<fc_blocks(n), FC_BLOCK, 0, s>>>(n, p.dims, p.softening * p.softening, pos, rep);
+			k_exact<<<fc_blocks(n), FC_BLOCK, 0, s>>>(n, p.dims, p.softening * p.softening, pos, rep, d->near);
 			FC_LAUNCHED("k_exact");
 		}
 	}
 	FC_PHASE(FC_PH_WALK);
 	if (n > 0) {
-		k_integrate<<<fc_blocks(n), FC_BLOCK, 0, s>>>(p, fc_graph_of(d), pos, out, vel, rep, alpha,
+		k_integrate<<<fc_blocks(n), FC_BLOCK, 0, s>>>(p, fc_graph_of(d), pos, d->near, out, vel, rep, alpha,
 		                                              want_ke ? d->ke : NULL);
 		FC_LAUNCHED("k_integrate");
 		d->cur ^= 1;

@@ -66,11 +66,13 @@ FC_HD void fc_spring(float k, float rest, float dx, float dy, float dz,
 }
 
 // fc_integrate advances node i by one tick, in the CPU kernel's order of
-// operations. pos is read (neighbours included), out receives the new
-// position, vel is updated in place; rep holds the repulsion without the
-// RepelK factor. It returns 0.5*|v|^2.
+// operations. pos is read for node i and near (the same positions as one
+// float4 per node, z 0 in 2D: one sector per neighbour instead of three) for
+// its neighbours and constraint partners; out receives the new position,
+// vel is updated in place; rep holds the repulsion without the RepelK
+// factor. It returns 0.5*|v|^2.
 FC_HD double fc_integrate(const fc_params &p, const fc_graph &g, int i,
-                          fc_soa pos, fc_soa out, fc_soa vel, fc_soa rep,
+                          fc_soa pos, const float4 *near, fc_soa out, fc_soa vel, fc_soa rep,
                           float alpha) {
 	const bool d3 = p.dims == 3;
 	float xi = pos.x[i], yi = pos.y[i], zi = d3 ? pos.z[i] : 0.0f;
@@ -89,19 +91,19 @@ FC_HD double fc_integrate(const fc_params &p, const fc_graph &g, int i,
 
 	float sx = 0.0f, sy = 0.0f, sz = 0.0f;
 	for (int k = g.row_ptr[i]; k < g.row_ptr[i + 1]; k++) {
-		int j = g.col[k];
-		float dz = d3 ? pos.z[j] - zi : 0.0f;
-		fc_spring(g.weight[k], p.rest_length, pos.x[j] - xi, pos.y[j] - yi, dz, sx, sy, sz);
+		const float4 q = near[g.col[k]];
+		float dz = d3 ? q.z - zi : 0.0f;
+		fc_spring(g.weight[k], p.rest_length, q.x - xi, q.y - yi, dz, sx, sy, sz);
 	}
 	float f[3];
 	f[0] = p.repel_k * rep.x[i] + p.spring_k * sx - p.center_gravity_k * xi;
 	f[1] = p.repel_k * rep.y[i] + p.spring_k * sy - p.center_gravity_k * yi;
 	f[2] = d3 ? p.repel_k * rep.z[i] + p.spring_k * sz - p.center_gravity_k * zi : 0.0f;
 	for (int k = g.con_row[i]; k < g.con_row[i + 1]; k++) {
-		int j = g.con_col[k];
+		const float4 q = near[g.con_col[k]];
 		float ks = g.con_k[k] == 0.0f ? p.spring_k : g.con_k[k];
-		float dz = d3 ? pos.z[j] - zi : 0.0f;
-		fc_spring(ks, g.con_len[k], pos.x[j] - xi, pos.y[j] - yi, dz, f[0], f[1], f[2]);
+		float dz = d3 ? q.z - zi : 0.0f;
+		fc_spring(ks, g.con_len[k], q.x - xi, q.y - yi, dz, f[0], f[1], f[2]);
 	}
 
 	const int dims = d3 ? 3 : 2;

@@ -16,6 +16,7 @@ struct fc_dev {
 	float *pos[2];
 	int cur;
 	float *vel, *rep;
+	float4 *near; // this tick's positions, one float4 per node, for fc_integrate
 	int *row_ptr, *col;
 	float *weight;
 	int *pin_of;
@@ -32,6 +33,7 @@ struct fc_dev {
 	size_t sort_tmp_bytes;
 	float *bounds; // per-block min/max partials, 6 per block
 	fc_box *box;
+	unsigned *ticket; // k_bounds' blocks done, 0 between ticks
 	double *ke;
 	int *err;    // FC_ERR_* bits of the ticks since fc_step began
 	fc_params p; // passed to every launch
