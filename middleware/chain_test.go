@@ -3,7 +3,6 @@ package middleware
 import (
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
 	"github.com/protoack/protoack/messaging"
