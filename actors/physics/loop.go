@@ -51,6 +51,8 @@ func (o *orchestrator) onStep(ctx actor.Context, m *protocol.StepCompleted) {
 	o.pos, o.dims = m.GetPositions(), int(m.GetDims())
 	o.sentV = o.carriesV
 	o.stats.Steps++
+	o.stats.KernelTime += time.Duration(m.GetKernelNanos())
+	o.stats.KernelTicks += uint64(o.cfg.TicksPerStep)
 	o.checkEquilibrium(ctx, int(m.GetNodes()))
 	if o.cfg.MaxIterations > 0 && o.iteration >= o.cfg.MaxIterations && !o.paused {
 		o.paused = true

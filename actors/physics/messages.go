@@ -2,6 +2,7 @@ package physics
 
 import (
 	"github.com/asynkron/protoactor-go/actor"
+	"time"
 )
 
 // Subscribe asks for PositionsFrame (at most MaxHz a second; 0 means
@@ -24,8 +25,10 @@ type GetStats struct{}
 
 // Stats is the orchestrator's state and counters.
 type Stats struct {
-	Iteration     uint64 // the tick count of the positions it holds
-	Steps         uint64 // ComputeForces completed
+	Iteration     uint64        // the tick count of the positions it holds
+	Steps         uint64        // ComputeForces completed
+	KernelTime    time.Duration // kernel time of the completed steps, as ForceCompute measured it
+	KernelTicks   uint64        // ticks in those steps
 	KineticEnergy float64
 	Backend       string // the kernel in use ("cpu", "cuda"), "" before the first
 	Running       bool   // the loop would step now (not paused, asleep or recovering)
