@@ -4,10 +4,21 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"unsafe"
 )
+
+// nativeLittle reports whether float32 in memory is already the wire's
+// little-endian form, so packing is a plain copy.
+var nativeLittle = binary.NativeEndian.Uint16([]byte{1, 0}) == 1
 
 // Pack appends v as little-endian float32 bytes to dst and returns it.
 func Pack(dst []byte, v []float32) []byte {
+	if len(v) == 0 {
+		return dst
+	}
+	if nativeLittle {
+		return append(dst, unsafe.Slice((*byte)(unsafe.Pointer(&v[0])), 4*len(v))...)
+	}
 	off := len(dst)
 	dst = append(dst, make([]byte, 4*len(v))...)
 	b := dst[off:]
@@ -28,6 +39,13 @@ func Unpack(dst []float32, b []byte) ([]float32, error) {
 		dst = make([]float32, n)
 	}
 	dst = dst[:n]
+	if n == 0 {
+		return dst, nil
+	}
+	if nativeLittle {
+		copy(unsafe.Slice((*byte)(unsafe.Pointer(&dst[0])), len(b)), b)
+		return dst, nil
+	}
 	for i := range dst {
 		dst[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
 	}

@@ -151,3 +151,12 @@ func TestOptions(t *testing.T) {
 		t.Errorf("kinds seen %v, want the six", seen)
 	}
 }
+
+// TestPackWireForm pins the wire form: little-endian IEEE 754 float32.
+func TestPackWireForm(t *testing.T) {
+	got := Pack([]byte{9}, []float32{1, -2})
+	want := []byte{9, 0x00, 0x00, 0x80, 0x3f, 0x00, 0x00, 0x00, 0xc0}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Pack = % x, want % x", got, want)
+	}
+}
