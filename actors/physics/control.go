@@ -10,11 +10,15 @@ import (
 )
 
 // resume restarts a paused loop, also past MaxIterations (the limit is
-// then lifted); after EventFailed it starts recovering again.
-func (o *orchestrator) resume(ctx actor.Context) {
+// then lifted, or set ticks ahead); after EventFailed it starts
+// recovering again.
+func (o *orchestrator) resume(ctx actor.Context, m *protocol.Resume) {
 	o.paused = false
 	if o.cfg.MaxIterations > 0 && o.iteration >= o.cfg.MaxIterations {
 		o.cfg.MaxIterations = 0
+	}
+	if t := m.GetTicks(); t > 0 {
+		o.cfg.MaxIterations = o.iteration + t
 	}
 	if o.phase == phaseFailed {
 		o.attempts = 0

@@ -121,6 +121,10 @@ func TestFaultStopRespawn(t *testing.T) {
 	if f.Iteration != 60 || !slices.Equal(f.Positions, held.Positions) {
 		t.Fatalf("respawned ForceCompute at tick %d, positions restored: %v", f.Iteration, slices.Equal(f.Positions, held.Positions))
 	}
+	w.sys.Root.Send(w.pid, &protocol.Resume{Ticks: 20})
+	if e := w.until(physics.EventLimit, nil); e.Iteration != 80 {
+		t.Errorf("Resume{Ticks: 20} from 60 paused at %d, want 80", e.Iteration)
+	}
 	w.sys.Root.Send(w.pid, &protocol.Resume{})
 	st, _ := converged(t, w, g)
 	if st.Iteration <= 60 {

@@ -113,7 +113,7 @@ func (o *orchestrator) Receive(ctx actor.Context) {
 	case *protocol.Pause:
 		o.paused = true
 	case *protocol.Resume:
-		o.resume(ctx)
+		o.resume(ctx, m)
 	case *protocol.UpdateSimulationParams:
 		o.updateParams(ctx, m)
 	case *protocol.UpdateGPUGraphData:

@@ -935,9 +935,11 @@ func (*Pause) Descriptor() ([]byte, []int) {
 	return file_actors_protocol_physics_proto_rawDescGZIP(), []int{11}
 }
 
-// Resume (untracked) restarts a paused loop.
+// Resume (untracked) restarts a paused loop; with ticks > 0 it pauses
+// again after that many more ticks.
 type Resume struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
+	Ticks         uint64                 `protobuf:"varint,1,opt,name=ticks,proto3" json:"ticks,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -970,6 +972,13 @@ func (x *Resume) ProtoReflect() protoreflect.Message {
 // Deprecated: Use Resume.ProtoReflect.Descriptor instead.
 func (*Resume) Descriptor() ([]byte, []int) {
 	return file_actors_protocol_physics_proto_rawDescGZIP(), []int{12}
+}
+
+func (x *Resume) GetTicks() uint64 {
+	if x != nil {
+		return x.Ticks
+	}
+	return 0
 }
 
 // GetPositions (untracked) asks for a PositionsFrame in reply.
@@ -1401,8 +1410,9 @@ const file_actors_protocol_physics_proto_rawDesc = "" +
 	"\arate_hz\x18\x02 \x01(\x01R\x06rateHz\x12\x1b\n" +
 	"\x06settle\x18\x03 \x01(\bH\x00R\x06settle\x88\x01\x01B\t\n" +
 	"\a_settle\"\a\n" +
-	"\x05Pause\"\b\n" +
-	"\x06Resume\"\x0e\n" +
+	"\x05Pause\"\x1e\n" +
+	"\x06Resume\x12\x14\n" +
+	"\x05ticks\x18\x01 \x01(\x04R\x05ticks\"\x0e\n" +
 	"\fGetPositions\"\xeb\x01\n" +
 	"\rStepCompleted\x12\x10\n" +
 	"\x03seq\x18\x01 \x01(\x04R\x03seq\x12\x1c\n" +
