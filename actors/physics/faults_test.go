@@ -11,9 +11,9 @@ import (
 	"github.com/protoack/protoack/actors/forcecompute/cuda"
 	"github.com/protoack/protoack/actors/forcecompute/kernel"
 	"github.com/protoack/protoack/actors/forcecompute/kernel/kerneltest"
-	"github.com/protoack/protoack/internal/lossy"
 	"github.com/protoack/protoack/actors/physics"
 	"github.com/protoack/protoack/actors/protocol"
+	"github.com/protoack/protoack/internal/lossy"
 	"github.com/protoack/protoack/messaging"
 )
 
