@@ -14,7 +14,7 @@ import (
 
 // CoreConfig configures a Core. The zero value works.
 type CoreConfig struct {
-	// Policies are added to, and override, DefaultPolicies().
+	// Policies are the policies of particular kinds.
 	Policies map[Kind]Policy
 	// DefaultPolicy applies to unregistered kinds; zero means DefaultPolicy().
 	DefaultPolicy Policy
@@ -100,14 +100,12 @@ func newRegistryFromConfig(def Policy, policies map[Kind]Policy, stripes int) (*
 	if err := def.Validate(); err != nil {
 		return nil, fmt.Errorf("default policy: %w", err)
 	}
-	all := DefaultPolicies()
 	for k, p := range policies {
 		if err := p.Validate(); err != nil {
 			return nil, fmt.Errorf("kind %q: %w", k, err)
 		}
-		all[k] = p
 	}
-	return newKindRegistry(def, all, stripes), nil
+	return newKindRegistry(def, policies, stripes), nil
 }
 
 func newCore(epoch time.Time, reg *kindRegistry, acks *ackCounters, seed, stream uint64, window int) *Core {

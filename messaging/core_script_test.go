@@ -134,7 +134,9 @@ func TestCoreScripts(t *testing.T) {
 	fast := messaging.Policy{Timeout: time.Second, MaxRetries: 2, Backoff: messaging.DefaultBackoff()}
 	retryFailures := fast
 	retryFailures.RetryOnFailure = true
-	cfg := messaging.CoreConfig{Policies: map[messaging.Kind]messaging.Policy{"fast": fast, "retryfail": retryFailures}}
+	slow := fast
+	slow.Timeout = 10 * time.Second
+	cfg := messaging.CoreConfig{Policies: map[messaging.Kind]messaging.Policy{"fast": fast, "retryfail": retryFailures, "slow": slow}}
 	cases := []struct{ name, script, want string }{
 		{"timeout, re-send with backoff, exhaustion", `
 track a fast
@@ -245,7 +247,7 @@ nack a`, `
 300ms outcome a Exhausted attempts=3 latency=300ms err=send failed`},
 		{"close reports everything pending", `
 track a fast
-track b InitializeGPU
+track b slow
 track c NeverRegistered
 advance 500ms
 close

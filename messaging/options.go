@@ -67,7 +67,8 @@ func SetsOutcome(o Option) bool {
 	return ok
 }
 
-// WithPolicy sets the policy of kind k, overriding any built-in one.
+// WithPolicy sets the policy of kind k; kinds without one get the default
+// policy.
 func WithPolicy(k Kind, p Policy) Option {
 	return optionFunc(func(c *config) { c.policies[k] = p })
 }

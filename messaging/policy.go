@@ -7,17 +7,8 @@ import (
 )
 
 // Kind names a class of message; each kind has its own Policy and metrics.
+// messaging defines no kinds: they belong to the protocol that uses it.
 type Kind string
-
-// The six kinds of the physics protocol, with built-in policies.
-const (
-	KindUpdateGPUGraphData     Kind = "UpdateGPUGraphData"
-	KindUploadConstraintsToGPU Kind = "UploadConstraintsToGPU"
-	KindComputeForces          Kind = "ComputeForces"
-	KindInitializeGPU          Kind = "InitializeGPU"
-	KindUpdateNodePositions    Kind = "UpdateNodePositions"
-	KindSetSharedGPUContext    Kind = "SetSharedGPUContext"
-)
 
 // Backoff is the delay schedule between re-sends, as plain data. The delay
 // before re-send n (n >= 1) is min(Max, Base * Multiplier^(n-1)); with Jitter
@@ -65,22 +56,6 @@ type Policy struct {
 // 5 s timeout, 3 retries, DefaultBackoff.
 func DefaultPolicy() Policy {
 	return Policy{Timeout: 5 * time.Second, MaxRetries: 3, Backoff: DefaultBackoff()}
-}
-
-// DefaultPolicies returns the built-in policies of the physics protocol's
-// six kinds, as a fresh map the caller may change.
-func DefaultPolicies() map[Kind]Policy {
-	p := func(timeout time.Duration, retries int) Policy {
-		return Policy{Timeout: timeout, MaxRetries: retries, Backoff: DefaultBackoff()}
-	}
-	return map[Kind]Policy{
-		KindUpdateGPUGraphData:     p(2*time.Second, 5),
-		KindUploadConstraintsToGPU: p(3*time.Second, 3),
-		KindComputeForces:          p(5*time.Second, 3),
-		KindInitializeGPU:          p(10*time.Second, 5),
-		KindUpdateNodePositions:    p(1*time.Second, 2),
-		KindSetSharedGPUContext:    p(10*time.Second, 5),
-	}
 }
 
 // Validate reports the first invalid field by name.

@@ -11,37 +11,22 @@ import (
 	"github.com/protoack/protoack/messaging"
 )
 
-func TestDefaultPolicies(t *testing.T) {
-	want := map[messaging.Kind]struct {
-		timeout time.Duration
-		retries int
-	}{
-		messaging.KindUpdateGPUGraphData:     {2 * time.Second, 5},
-		messaging.KindUploadConstraintsToGPU: {3 * time.Second, 3},
-		messaging.KindComputeForces:          {5 * time.Second, 3},
-		messaging.KindInitializeGPU:          {10 * time.Second, 5},
-		messaging.KindUpdateNodePositions:    {1 * time.Second, 2},
-		messaging.KindSetSharedGPUContext:    {10 * time.Second, 5},
-	}
-	got := messaging.DefaultPolicies()
-	require.Len(t, got, len(want))
-	for k, w := range want {
-		p, ok := got[k]
-		require.True(t, ok, k)
-		assert.Equal(t, w.timeout, p.Timeout, k)
-		assert.Equal(t, w.retries, p.MaxRetries, k)
-		assert.Equal(t, messaging.DefaultBackoff(), p.Backoff, k)
-		assert.NoError(t, p.Validate())
-	}
+func TestDefaultPolicyAppliesToEveryKindWithoutOne(t *testing.T) {
 	def := messaging.DefaultPolicy()
 	assert.Equal(t, 5*time.Second, def.Timeout)
 	assert.Equal(t, 3, def.MaxRetries)
+	assert.Equal(t, messaging.DefaultBackoff(), def.Backoff)
+	require.NoError(t, def.Validate())
 
-	tr, err := messaging.NewTracker()
+	mine := messaging.Policy{Timeout: time.Second, MaxRetries: 1, Backoff: messaging.DefaultBackoff()}
+	tr, err := messaging.NewTracker(messaging.WithPolicy("Mine", mine))
 	require.NoError(t, err)
 	defer tr.Close()
-	assert.Equal(t, def, tr.Policy("SomethingNew"), "unknown kinds get the default policy")
-	assert.Equal(t, 1*time.Second, tr.Policy(messaging.KindUpdateNodePositions).Timeout)
+	assert.Equal(t, mine, tr.Policy("Mine"))
+	for _, k := range []messaging.Kind{"ComputeForces", "UpdateNodePositions", "SomethingNew"} {
+		assert.Equal(t, def, tr.Policy(k), "%s: messaging has no built-in kinds", k)
+	}
+	assert.Empty(t, tr.Summary().Kinds, "no kind has a row before it has traffic")
 }
 
 func TestBackoffSchedule(t *testing.T) {

@@ -19,6 +19,27 @@ import (
 
 var epoch = time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)
 
+// The tests' kinds: messaging has none of its own, so each gets a policy
+// here (newFakeTracker registers them), with DefaultBackoff.
+const (
+	kindFast   messaging.Kind = "Fast"   // 1 s timeout, 2 retries
+	kindMedium messaging.Kind = "Medium" // 5 s, 3 retries
+	kindSlow   messaging.Kind = "Slow"   // 10 s, 5 retries
+	kindUpload messaging.Kind = "Upload" // 3 s, 3 retries
+)
+
+func testPolicies() []messaging.Option {
+	p := func(timeout time.Duration, retries int) messaging.Policy {
+		return messaging.Policy{Timeout: timeout, MaxRetries: retries, Backoff: messaging.DefaultBackoff()}
+	}
+	return []messaging.Option{
+		messaging.WithPolicy(kindFast, p(time.Second, 2)),
+		messaging.WithPolicy(kindMedium, p(5*time.Second, 3)),
+		messaging.WithPolicy(kindSlow, p(10*time.Second, 5)),
+		messaging.WithPolicy(kindUpload, p(3*time.Second, 3)),
+	}
+}
+
 // outcomes collects a Tracker's outcomes.
 type outcomes struct {
 	mu   sync.Mutex
@@ -41,7 +62,8 @@ func newFakeTracker(t *testing.T, opts ...messaging.Option) (*messaging.Tracker,
 	t.Helper()
 	clk := clocktest.New(epoch)
 	outs := &outcomes{}
-	tr, err := messaging.NewTracker(append([]messaging.Option{messaging.WithClock(clk), messaging.WithOutcome(outs.add)}, opts...)...)
+	base := append(testPolicies(), messaging.WithClock(clk), messaging.WithOutcome(outs.add))
+	tr, err := messaging.NewTracker(append(base, opts...)...)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = tr.Close() })
 	return tr, clk, outs
@@ -56,7 +78,7 @@ func TestTrackerResendsWithAttemptNumbersOnTheBackoffSchedule(t *testing.T) {
 	var calls []call
 	payload := "graph v7"
 	var sent []string
-	id, err := tr.Track(messaging.Message{Kind: messaging.KindUpdateNodePositions, Data: payload, Resend: func(_ messaging.ID, attempt int) error {
+	id, err := tr.Track(messaging.Message{Kind: kindFast, Data: payload, Resend: func(_ messaging.ID, attempt int) error {
 		calls = append(calls, call{clk.Now().Sub(epoch), attempt})
 		sent = append(sent, payload)
 		return nil
@@ -74,7 +96,7 @@ func TestTrackerResendsWithAttemptNumbersOnTheBackoffSchedule(t *testing.T) {
 	o := got[0]
 	assert.Equal(t, id, o.ID)
 	assert.Equal(t, messaging.ResultExhausted, o.Result)
-	assert.Equal(t, messaging.KindUpdateNodePositions, o.Kind)
+	assert.Equal(t, kindFast, o.Kind)
 	assert.Equal(t, 3, o.Attempts)
 	assert.Equal(t, payload, o.Data)
 	assert.ErrorIs(t, o.Err, messaging.ErrTimeout)
@@ -83,7 +105,7 @@ func TestTrackerResendsWithAttemptNumbersOnTheBackoffSchedule(t *testing.T) {
 	assert.Equal(t, 0, clk.Timers(), "nothing left armed")
 
 	s := tr.Summary()
-	k, ok := s.Kind(messaging.KindUpdateNodePositions)
+	k, ok := s.Kind(kindFast)
 	require.True(t, ok)
 	assert.Equal(t, uint64(1), k.Counts.Sent)
 	assert.Equal(t, uint64(2), k.Counts.Retried)
@@ -94,9 +116,9 @@ func TestTrackerResendsWithAttemptNumbersOnTheBackoffSchedule(t *testing.T) {
 
 func TestTrackerEarlierDeadlineRearmsTheTimer(t *testing.T) {
 	tr, clk, outs := newFakeTracker(t, messaging.WithShards(1))
-	_, err := tr.Track(messaging.Message{Kind: messaging.KindInitializeGPU}) // 10 s
+	_, err := tr.Track(messaging.Message{Kind: kindSlow}) // 10 s
 	require.NoError(t, err)
-	_, err = tr.Track(messaging.Message{Kind: messaging.KindUpdateNodePositions}) // 1 s
+	_, err = tr.Track(messaging.Message{Kind: kindFast}) // 1 s
 	require.NoError(t, err)
 	next, _ := clk.NextDeadline()
 	assert.Equal(t, time.Second, next.Sub(epoch))
@@ -109,7 +131,7 @@ func TestTrackerEarlierDeadlineRearmsTheTimer(t *testing.T) {
 func TestTrackerRetryingAckExtendsDeadline(t *testing.T) {
 	tr, clk, outs := newFakeTracker(t)
 	resends := 0
-	id, err := tr.Track(messaging.Message{Kind: messaging.KindUpdateNodePositions, Resend: func(messaging.ID, int) error { resends++; return nil }})
+	id, err := tr.Track(messaging.Message{Kind: kindFast, Resend: func(messaging.ID, int) error { resends++; return nil }})
 	require.NoError(t, err)
 	for i := 0; i < 5; i++ { // keep extending for 4.5 s, past every retry the policy has
 		clk.Advance(900 * time.Millisecond)
@@ -128,7 +150,7 @@ func TestTrackerRetryingAckExtendsDeadline(t *testing.T) {
 func TestTrackerAckJustBeforeTimeout(t *testing.T) {
 	tr, clk, outs := newFakeTracker(t)
 	resent := false
-	id, err := tr.Track(messaging.Message{Kind: messaging.KindComputeForces, Resend: func(messaging.ID, int) error { resent = true; return nil }})
+	id, err := tr.Track(messaging.Message{Kind: kindMedium, Resend: func(messaging.ID, int) error { resent = true; return nil }})
 	require.NoError(t, err)
 	clk.Advance(5*time.Second - time.Nanosecond)
 	assert.Equal(t, messaging.AckMatched, tr.Acknowledge(messaging.Success(id)))
@@ -145,7 +167,7 @@ func TestTrackerAckJustBeforeTimeout(t *testing.T) {
 
 func TestTrackerResendErrorIsReportedAsTheCause(t *testing.T) {
 	tr, clk, outs := newFakeTracker(t)
-	_, err := tr.Track(messaging.Message{Kind: messaging.KindUpdateNodePositions, Resend: func(messaging.ID, int) error {
+	_, err := tr.Track(messaging.Message{Kind: kindFast, Resend: func(messaging.ID, int) error {
 		return errors.New("mailbox full")
 	}})
 	require.NoError(t, err)
@@ -161,7 +183,7 @@ func TestTrackerCloseReportsEveryPendingMessage(t *testing.T) {
 	tr, clk, outs := newFakeTracker(t)
 	ids := map[messaging.ID]bool{}
 	for i := 0; i < 100; i++ {
-		id, err := tr.Track(messaging.Message{Kind: messaging.KindInitializeGPU, Data: i})
+		id, err := tr.Track(messaging.Message{Kind: kindSlow, Data: i})
 		require.NoError(t, err)
 		ids[id] = true
 	}
@@ -174,7 +196,7 @@ func TestTrackerCloseReportsEveryPendingMessage(t *testing.T) {
 		delete(ids, o.ID)
 		assert.Equal(t, messaging.ResultAbandoned, o.Result)
 		assert.ErrorIs(t, o.Err, messaging.ErrAbandoned)
-		assert.Equal(t, messaging.KindInitializeGPU, o.Kind)
+		assert.Equal(t, kindSlow, o.Kind)
 	}
 	assert.Empty(t, ids, "each message reported exactly once")
 	assert.Equal(t, 0, tr.Pending())
@@ -206,9 +228,9 @@ func TestTrackerPendingCapIsBackpressure(t *testing.T) {
 func TestTrackerNackAndFail(t *testing.T) {
 	tr, clk, outs := newFakeTracker(t)
 	var attempts []int
-	a, err := tr.Track(messaging.Message{Kind: messaging.KindComputeForces, Resend: func(_ messaging.ID, n int) error { attempts = append(attempts, n); return nil }})
+	a, err := tr.Track(messaging.Message{Kind: kindMedium, Resend: func(_ messaging.ID, n int) error { attempts = append(attempts, n); return nil }})
 	require.NoError(t, err)
-	b, err := tr.Track(messaging.Message{Kind: messaging.KindComputeForces})
+	b, err := tr.Track(messaging.Message{Kind: kindMedium})
 	require.NoError(t, err)
 	require.True(t, tr.Nack(a, errors.New("dead letter")))
 	clk.Advance(100 * time.Millisecond)
@@ -331,12 +353,12 @@ func TestTrackerExportsOpenTelemetry(t *testing.T) {
 	defer mp.Shutdown(context.Background())
 	tr, clk, _ := newFakeTracker(t, messaging.WithMeterProvider(mp))
 	for i := 0; i < 3; i++ {
-		id, err := tr.Track(messaging.Message{Kind: messaging.KindComputeForces})
+		id, err := tr.Track(messaging.Message{Kind: kindMedium})
 		require.NoError(t, err)
 		clk.Advance(time.Millisecond)
 		tr.Acknowledge(messaging.Success(id))
 	}
-	_, err := tr.Track(messaging.Message{Kind: messaging.KindComputeForces})
+	_, err := tr.Track(messaging.Message{Kind: kindMedium})
 	require.NoError(t, err)
 	var rm metricdata.ResourceMetrics
 	require.NoError(t, reader.Collect(context.Background(), &rm))
@@ -368,17 +390,17 @@ func TestTrackerExportsOpenTelemetry(t *testing.T) {
 func TestSummaryString(t *testing.T) {
 	tr, clk, _ := newFakeTracker(t)
 	for i := 0; i < 100; i++ {
-		id, err := tr.Track(messaging.Message{Kind: messaging.KindComputeForces})
+		id, err := tr.Track(messaging.Message{Kind: kindMedium})
 		require.NoError(t, err)
 		clk.Advance(time.Duration(i+1) * time.Millisecond)
 		tr.Acknowledge(messaging.Success(id))
 	}
-	id, err := tr.Track(messaging.Message{Kind: messaging.KindUploadConstraintsToGPU})
+	id, err := tr.Track(messaging.Message{Kind: kindUpload})
 	require.NoError(t, err)
 	tr.Acknowledge(messaging.Failed(id, errors.New("bad constraint")))
 
 	s := tr.Summary()
-	k, ok := s.Kind(messaging.KindComputeForces)
+	k, ok := s.Kind(kindMedium)
 	require.True(t, ok)
 	assert.Equal(t, uint64(100), k.Latency.Count)
 	assert.InEpsilon(t, 50.5*float64(time.Millisecond), float64(k.Latency.Avg), 0.01)
@@ -386,11 +408,11 @@ func TestSummaryString(t *testing.T) {
 	assert.InEpsilon(t, float64(99*time.Millisecond), float64(k.Latency.P99), 1.0/16)
 	assert.Equal(t, 100*time.Millisecond, k.Latency.Max)
 	assert.Equal(t, 1.0, k.Counts.SuccessRate())
-	u, _ := s.Kind(messaging.KindUploadConstraintsToGPU)
+	u, _ := s.Kind(kindUpload)
 	assert.Equal(t, 1.0, u.Counts.FailureRate())
 
 	text := s.String()
-	for _, want := range []string{"kind", "p50", "p99", "ComputeForces", "UploadConstraintsToGPU", "TOTAL", "100.0%", "duplicate acks 0"} {
+	for _, want := range []string{"kind", "p50", "p99", "Medium", "Upload", "TOTAL", "100.0%", "duplicate acks 0"} {
 		assert.Contains(t, text, want)
 	}
 	t.Log("\n" + text)

@@ -17,6 +17,12 @@ import (
 	"github.com/protoack/protoack/messaging"
 )
 
+// The example's own kinds: messaging defines none.
+const (
+	kindOrder messaging.Kind = "Order"
+	kindQuote messaging.Kind = "Quote"
+)
+
 func main() { cli.Main("example", run) }
 
 // link delivers messages to a receiver goroutine, losing some of them and
@@ -82,8 +88,8 @@ func run(_ context.Context, args []string, _ io.Reader, stdout, stderr io.Writer
 	wg.Add(*n)
 	tr, err := messaging.NewTracker(
 		messaging.WithDefaultPolicy(fast),
-		messaging.WithPolicy(messaging.KindComputeForces, fast),
-		messaging.WithPolicy(messaging.KindUpdateGPUGraphData, fast),
+		messaging.WithPolicy(kindOrder, fast),
+		messaging.WithPolicy(kindQuote, fast),
 		messaging.WithOutcome(func(o messaging.Outcome) {
 			outMu.Lock()
 			outs = append(outs, o)
@@ -112,7 +118,7 @@ func run(_ context.Context, args []string, _ io.Reader, stdout, stderr io.Writer
 		}
 	}()
 
-	kinds := []messaging.Kind{messaging.KindComputeForces, messaging.KindUpdateGPUGraphData, "Custom"}
+	kinds := []messaging.Kind{kindOrder, kindQuote, "Custom"} // Custom gets the default policy
 	for i := 0; i < *n; i++ {
 		payload := fmt.Sprintf("msg-%02d", i)
 		kind := kinds[i%len(kinds)]
