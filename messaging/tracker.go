@@ -34,6 +34,7 @@ type Tracker struct {
 	cfg        config
 	ids        sync.Pool // *rand.ChaCha8, seeded from crypto/rand
 	closed     atomic.Bool
+	resending  sync.WaitGroup // timer callbacks between collecting re-sends and making them
 	otelReg    metric.Registration
 }
 
@@ -250,6 +251,13 @@ func (t *Tracker) Summary() Summary {
 // Close stops the timers and reports every pending message as
 // ResultAbandoned. Track fails with ErrClosed afterwards. Close is
 // idempotent.
+//
+// When Close returns, no re-send is running and none will start: Close
+// waits for a timer callback that has already collected its re-sends
+// (which skips those it has not begun). So a ResendFunc must not block,
+// and must not call Close. Outcomes of messages that ended otherwise while
+// Close ran (an ack, a timer's give-up) are reported exactly once, by the
+// goroutine that ended them, possibly after Close returns.
 func (t *Tracker) Close() error {
 	if t.closed.Swap(true) {
 		return nil
@@ -268,6 +276,9 @@ func (t *Tracker) Close() error {
 	for i := range outs {
 		t.report(&outs[i])
 	}
+	// Every resending.Add happened under a shard lock while the shard was
+	// open, so before the loop above; none can follow.
+	t.resending.Wait()
 	if t.otelReg != nil {
 		return t.otelReg.Unregister()
 	}
@@ -315,8 +326,27 @@ func (s *shard) onTimer() {
 	now := s.t.now()
 	s.core.advance(now, &acts)
 	s.rearm(now)
+	if len(acts.Resends) > 0 {
+		s.t.resending.Add(1) // Close waits for this before returning
+	}
 	s.mu.Unlock()
-	for _, r := range acts.Resends {
+	s.resend(acts.Resends)
+	for i := range acts.Outcomes {
+		s.t.report(&acts.Outcomes[i])
+	}
+}
+
+// resend makes the re-sends a timer callback collected, stopping at Close,
+// and then releases Close.
+func (s *shard) resend(rs []Resend) {
+	if len(rs) == 0 {
+		return
+	}
+	defer s.t.resending.Done()
+	for _, r := range rs {
+		if s.t.closed.Load() {
+			return // the message was abandoned; Close is waiting
+		}
 		if r.Fn == nil {
 			continue
 		}
@@ -326,8 +356,5 @@ func (s *shard) onTimer() {
 			s.core.NoteError(r.ID, fmt.Errorf("re-send %d: %w", r.Attempt, err))
 			s.mu.Unlock()
 		}
-	}
-	for i := range acts.Outcomes {
-		s.t.report(&acts.Outcomes[i])
 	}
 }
