@@ -245,28 +245,37 @@ func TestTrackerNackAndFail(t *testing.T) {
 }
 
 func TestTrackerDeterministicJitter(t *testing.T) {
-	run := func() []time.Duration {
-		p := messaging.Policy{Timeout: time.Second, MaxRetries: 6, Backoff: messaging.DefaultBackoff()}
-		p.Backoff.Jitter = true
-		tr, clk, _ := newFakeTracker(t, messaging.WithSeed(42), messaging.WithShards(1), messaging.WithPolicy("j", p))
-		var at []time.Duration
+	const retries = 6
+	// gaps returns the backoff before each re-send: the time from the ack
+	// deadline (1 s after the previous send) to the re-send.
+	gaps := func(seed uint64, jitter bool) []time.Duration {
+		p := messaging.Policy{Timeout: time.Second, MaxRetries: retries, Backoff: messaging.DefaultBackoff()}
+		p.Backoff.Jitter = jitter
+		tr, clk, _ := newFakeTracker(t, messaging.WithSeed(seed), messaging.WithShards(1), messaging.WithPolicy("j", p))
+		var gaps []time.Duration
+		prev := time.Duration(0)
 		_, err := tr.Track(messaging.Message{Kind: "j", Resend: func(messaging.ID, int) error {
-			at = append(at, clk.Now().Sub(epoch))
+			at := clk.Now().Sub(epoch)
+			gaps = append(gaps, at-prev-time.Second)
+			prev = at
 			return nil
 		}})
 		require.NoError(t, err)
 		clk.Advance(time.Minute)
-		return at
+		require.Len(t, gaps, retries)
+		return gaps
 	}
-	a, b := run(), run()
-	require.Len(t, a, 6)
+	plain := gaps(42, false)
+	for n, g := range plain {
+		require.Equal(t, messaging.DefaultBackoff().Delay(n+1, nil), g, "without jitter, re-send %d", n+2)
+	}
+	a, b, c := gaps(42, true), gaps(42, true), gaps(43, true)
 	assert.Equal(t, a, b, "the same seed gives the same schedule")
-	prev := time.Duration(0)
-	for n, at := range a {
-		gap := at - prev - time.Second // time spent in backoff before re-send n+1
-		assert.GreaterOrEqual(t, gap, time.Duration(0))
-		assert.LessOrEqual(t, gap, messaging.DefaultBackoff().Delay(n+1, nil))
-		prev = at
+	assert.NotEqual(t, a, c, "another seed gives another schedule")
+	for n := range a {
+		assert.GreaterOrEqual(t, a[n], time.Duration(0))
+		assert.LessOrEqual(t, a[n], plain[n], "full jitter stays within the plain delay")
+		assert.NotEqual(t, plain[n], a[n], "re-send %d: jitter moves every gap", n+2)
 	}
 }
 
