@@ -1,18 +1,18 @@
 package messaging
 
 // ackQueue holds one kind's messages awaiting an ack, in deadline order.
-// Every message of a kind waits the same timeout from a clock that only
-// moves forward, so deadlines arrive sorted and a FIFO does the heap's job
-// at O(1): an ack costs no heap work at all. An entry leaves by bumping
-// its generation; stale items are skipped at the head, and compaction
-// keeps them to at most live+64. A deadline that would break the order
-// (a policy's timeout changed, or time went backwards) goes to the heap.
+// The messages of a kind wait the same timeout, or a rising one, from a
+// clock that only moves forward, so deadlines arrive sorted and a FIFO
+// does the heap's job at O(1): an ack costs no heap work at all. An entry
+// leaves by bumping its generation; stale items are skipped at the head,
+// and compaction keeps them to at most live+64. A deadline that would
+// break the order (the kind's timeout fell, or time went backwards) goes
+// to the heap.
 type ackQueue struct {
-	timeout int64 // the timeout of every live item
-	last    int64 // the newest item's deadline
-	items   []queued
-	head    int
-	live    int
+	last  int64 // the newest item's deadline
+	items []queued
+	head  int
+	live  int
 }
 
 type queued struct {
@@ -20,15 +20,15 @@ type queued struct {
 	gen  uint32
 }
 
-// fits reports whether an entry with this timeout and deadline can join
-// the queue without breaking its order.
-func (q *ackQueue) fits(timeout, deadline int64) bool {
-	return q.live == 0 || (timeout == q.timeout && deadline >= q.last)
+// fits reports whether an entry with this deadline can join the queue
+// without breaking its order.
+func (q *ackQueue) fits(deadline int64) bool {
+	return q.live == 0 || deadline >= q.last
 }
 
-func (q *ackQueue) push(slot int32, gen uint32, timeout, deadline int64) {
+func (q *ackQueue) push(slot int32, gen uint32, deadline int64) {
 	if q.live == 0 {
-		q.items, q.head, q.timeout = q.items[:0], 0, timeout
+		q.items, q.head = q.items[:0], 0
 	}
 	q.items = append(q.items, queued{slot, gen})
 	q.last = deadline

@@ -167,13 +167,17 @@ func (c *Core) queue(ks *kindState) *ackQueue {
 // awaitAck puts entry i, in no queue or heap, into the ack phase with a
 // deadline of t plus its timeout.
 func (c *Core) awaitAck(i int32, e *entry, t int64) {
-	timeout := int64(e.ks.policy.Load().Timeout)
-	e.phase, e.deadline = phaseAwaitAck, t+timeout
-	if q := c.queue(e.ks); q.fits(timeout, e.deadline) {
-		q.push(i, e.gen, timeout, e.deadline)
+	e.phase, e.deadline = phaseAwaitAck, t+c.ackTimeout(e.ks)
+	if q := c.queue(e.ks); q.fits(e.deadline) {
+		q.push(i, e.gen, e.deadline)
 		return
 	}
 	c.heap.push(i)
+}
+
+// ackTimeout returns kind ks's ack timeout on this core now.
+func (c *Core) ackTimeout(ks *kindState) int64 {
+	return ks.stats[c.stripe].rto.timeout(ks.policy.Load())
 }
 
 // unschedule takes entry i out of its queue or the heap.
@@ -242,6 +246,10 @@ func (c *Core) acknowledge(t int64, a *Ack, o *Outcome) (AckResult, bool) {
 		return AckUnknown, false
 	}
 	e := c.slab.at(i)
+	if e.attempt == 1 && !e.extended && a.Status.Final() {
+		// Karn's rule: only a message never re-sent gives an RTT sample.
+		e.ks.stats[c.stripe].rto.sample(t - e.start)
+	}
 	switch a.Status {
 	case StatusSuccess:
 		c.end(i, t, ResultSuccess, nil, a, o)
@@ -262,6 +270,7 @@ func (c *Core) acknowledge(t int64, a *Ack, o *Outcome) (AckResult, bool) {
 		}
 		return AckMatched, c.retryLater(i, t, t, err, ResultFailed, a, o)
 	case StatusRetrying:
+		e.extended = true
 		c.unschedule(i, e)
 		c.awaitAck(i, e, t)
 		e.ks.stats[c.stripe].extended++
@@ -391,7 +400,7 @@ func (c *Core) advance(t int64, acts *Actions) {
 func (c *Core) timeout(i int32, t int64, acts *Actions) {
 	e := c.slab.at(i)
 	e.ks.stats[c.stripe].timeouts++
-	err := &TimeoutError{Attempt: int(e.attempt), After: e.ks.policy.Load().Timeout}
+	err := &TimeoutError{Attempt: int(e.attempt), After: time.Duration(c.ackTimeout(e.ks))}
 	var o Outcome
 	if c.retryLater(i, t, e.deadline, err, ResultExhausted, nil, &o) {
 		acts.Outcomes = append(acts.Outcomes, o)

@@ -13,21 +13,98 @@ import (
 )
 
 // model is a deliberately naive Core: a map of entries, scanned in full
-// on every step. The real Core (queues, heap, slab) must agree with it.
+// on every step, and the adaptive timeout written out plainly. The real
+// Core (queues, heap, slab, rtoEstimator) must agree with it.
 type model struct {
 	policies map[messaging.Kind]messaging.Policy
 	entries  map[messaging.ID]*modelEntry
+	rtt      map[messaging.Kind]*modelRTT
+	// How often a timeout was above its floor, and capped: the test
+	// requires both, so it covers them.
+	adapted, capped int
 }
 
 type modelEntry struct {
 	kind     messaging.Kind
 	attempt  int
 	backoff  bool
+	extended bool
+	start    time.Duration
 	deadline time.Duration
 }
 
+// modelRTT is RFC 6298 as docs/messaging.md states it.
+type modelRTT struct {
+	n                 int
+	srtt, rttvar, rto time.Duration
+}
+
+func (r *modelRTT) sample(x time.Duration) {
+	if r.n == 0 {
+		r.srtt, r.rttvar = x, x/2
+	} else {
+		diff := r.srtt - x
+		if diff < 0 {
+			diff = -diff
+		}
+		r.rttvar += (diff - r.rttvar) / 4
+		r.srtt += (x - r.srtt) / 8
+	}
+	r.n++
+	q := roundUp3Naive(r.srtt + 4*r.rttvar)
+	if q > r.rto || float64(q) < float64(r.rto)*7/8 {
+		r.rto = q
+	}
+}
+
+// roundUp3Naive returns the least m<<e >= v with 8 <= m <= 15 (v < 16: v).
+func roundUp3Naive(v time.Duration) time.Duration {
+	if v < 16 {
+		return v
+	}
+	for e := 0; ; e++ {
+		for m := time.Duration(8); m <= 15; m++ {
+			if m<<e >= v {
+				return m << e
+			}
+		}
+	}
+}
+
+func (m *model) timeout(k messaging.Kind) time.Duration {
+	p := m.policies[k]
+	r := m.rtt[k]
+	if r == nil || p.FixedTimeout || r.rto <= p.Timeout {
+		return p.Timeout
+	}
+	limit := max(time.Minute, p.Timeout)
+	if p.MaxTimeout > 0 {
+		limit = p.MaxTimeout
+	}
+	m.adapted++
+	if r.rto > limit {
+		m.capped++
+	}
+	return min(r.rto, limit)
+}
+
 func (m *model) track(t time.Duration, id messaging.ID, k messaging.Kind) {
-	m.entries[id] = &modelEntry{kind: k, attempt: 1, deadline: t + m.policies[k].Timeout}
+	m.entries[id] = &modelEntry{kind: k, attempt: 1, start: t, deadline: t + m.timeout(k)}
+}
+
+// ack applies a Success or Retrying ack to a pending entry.
+func (m *model) ack(t time.Duration, id messaging.ID, e *modelEntry, retrying bool) {
+	if e.attempt == 1 && !e.extended && !retrying {
+		if m.rtt[e.kind] == nil {
+			m.rtt[e.kind] = &modelRTT{}
+		}
+		m.rtt[e.kind].sample(t - e.start)
+	}
+	if retrying {
+		e.extended, e.backoff, e.deadline = true, false, t+m.timeout(e.kind)
+	} else {
+		delete(m.entries, id)
+	}
 }
 
 // retry moves e to backoff from base, or ends it; it reports the end.
@@ -56,7 +133,7 @@ func (m *model) advance(t time.Duration) (events []string) {
 			e := m.entries[id]
 			if e.backoff {
 				e.attempt++
-				e.backoff, e.deadline = false, t+m.policies[e.kind].Timeout
+				e.backoff, e.deadline = false, t+m.timeout(e.kind)
 				events = append(events, fmt.Sprintf("%v resend %d", id, e.attempt))
 			} else if ev, ended := m.retry(id, e, e.deadline); ended {
 				events = append(events, ev)
@@ -69,14 +146,18 @@ func TestCoreAgreesWithNaiveModel(t *testing.T) {
 	pol := func(timeout time.Duration, retries int) messaging.Policy {
 		return messaging.Policy{Timeout: timeout, MaxRetries: retries, Backoff: messaging.DefaultBackoff()}
 	}
-	policies := map[messaging.Kind]messaging.Policy{"a": pol(time.Second, 2), "b": pol(300*time.Millisecond, 4), "c": pol(5*time.Second, 1)}
-	kinds := []messaging.Kind{"a", "b", "c"}
+	capped, fixed := pol(300*time.Millisecond, 4), pol(200*time.Millisecond, 3)
+	capped.MaxTimeout = 700 * time.Millisecond
+	fixed.FixedTimeout = true
+	policies := map[messaging.Kind]messaging.Policy{"a": pol(time.Second, 2), "b": capped, "c": pol(5*time.Second, 1), "d": fixed}
+	kinds := []messaging.Kind{"a", "b", "c", "d"}
+	var adapted, cappedN int
 	for seed := uint64(1); seed <= 40; seed++ {
 		rnd := rand.New(rand.NewPCG(seed, 99))
 		epoch := time.Unix(1000, 0)
 		core, err := messaging.NewCore(epoch, messaging.CoreConfig{Policies: policies})
 		require.NoError(t, err)
-		m := &model{policies: policies, entries: map[messaging.ID]*modelEntry{}}
+		m := &model{policies: policies, entries: map[messaging.ID]*modelEntry{}, rtt: map[messaging.Kind]*modelRTT{}}
 		var ids []messaging.ID
 		var now time.Duration
 		var acts messaging.Actions
@@ -102,10 +183,9 @@ func TestCoreAgreesWithNaiveModel(t *testing.T) {
 				}
 				if e, ok := m.entries[id]; ok {
 					require.NotEqual(t, messaging.AckUnknown, r)
-					if a.Status == messaging.StatusRetrying {
-						e.backoff, e.deadline = false, now+policies[e.kind].Timeout
-					} else {
-						delete(m.entries, id)
+					retrying := a.Status == messaging.StatusRetrying
+					m.ack(now, id, e, retrying)
+					if !retrying {
 						want = append(want, fmt.Sprintf("%v Success %d", id, e.attempt))
 					}
 				}
@@ -145,7 +225,11 @@ func TestCoreAgreesWithNaiveModel(t *testing.T) {
 				require.Equal(t, mnext, next.Sub(epoch), "seed %d step %d: next deadline", seed, step)
 			}
 		}
+		adapted, cappedN = adapted+m.adapted, cappedN+m.capped
 	}
+	require.Positive(t, adapted, "some timeouts adapted above their floor")
+	require.Positive(t, cappedN, "some were capped")
+	t.Logf("%d adapted timeouts, %d capped", adapted, cappedN)
 }
 
 func TestTrackerShorterTimeoutMidFlightStillFiresInOrder(t *testing.T) {

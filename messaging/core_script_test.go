@@ -17,7 +17,7 @@ import (
 // what happened, one event per line. Commands:
 //
 //	track NAME KIND | ack NAME STATUS [REASON] | nack NAME | fail NAME
-//	advance DURATION | pending | close
+//	advance DURATION | pending | timeout KIND | close
 type scriptCore struct {
 	t     *testing.T
 	core  *messaging.Core
@@ -121,6 +121,10 @@ func (s *scriptCore) exec(f []string) {
 		} else {
 			s.printf("pending %d", s.core.Pending())
 		}
+	case "timeout":
+		k, ok := s.core.Summary().Kind(messaging.Kind(f[1]))
+		require.True(s.t, ok, "kind %s has no traffic", f[1])
+		s.printf("timeout %s=%v srtt=%v samples=%d", f[1], k.Timeout, k.SRTT, k.RTTSamples)
 	case "close":
 		for _, o := range s.core.Close(s.now, nil) {
 			s.outcome(o)
@@ -262,6 +266,162 @@ ack a success`, `
 track a fast
 track a fast`, `
 0s track a: messaging: ID already pending: ca978112-ca1b-bdca-fac2-31b39a23dc4d`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got := runScript(t, cfg, c.script)
+			require.Equal(t, strings.TrimSpace(c.want), got)
+		})
+	}
+}
+
+func TestCoreAdaptiveTimeoutScripts(t *testing.T) {
+	pol := func(timeout time.Duration) messaging.Policy {
+		return messaging.Policy{Timeout: timeout, MaxRetries: 2, Backoff: messaging.DefaultBackoff()}
+	}
+	fixed := pol(time.Second)
+	fixed.FixedTimeout = true
+	capped := pol(time.Second)
+	capped.MaxTimeout = 2 * time.Second
+	capped.Backoff = messaging.Backoff{Base: 10 * time.Second, Multiplier: 1, Max: 10 * time.Second}
+	cfg := messaging.CoreConfig{Policies: map[messaging.Kind]messaging.Policy{
+		"adapt": pol(time.Second), "fixed": fixed, "capped": capped, "tiny": pol(time.Millisecond)}}
+	cases := []struct{ name, script, want string }{
+		{"slow acks raise the timeout: no spurious re-send", `
+track a adapt
+advance 800ms
+ack a success
+timeout adapt
+track b adapt
+pending
+advance 1100ms
+advance 400ms
+ack b success
+timeout adapt`, `
+800ms ack a success: Matched
+800ms outcome a Success attempts=1 latency=800ms
+800ms timeout adapt=2.415919104s srtt=800ms samples=1
+800ms pending 1 next=3.215919104s
+2.3s ack b success: Matched
+2.3s outcome b Success attempts=1 latency=1.5s
+2.3s timeout adapt=2.952790016s srtt=887.5ms samples=2`},
+		{"with FixedTimeout the same acks draw a re-send", `
+track a fixed
+advance 800ms
+ack a success
+timeout fixed
+track b fixed
+advance 1100ms
+advance 400ms
+ack b success`, `
+800ms ack a success: Matched
+800ms outcome a Success attempts=1 latency=800ms
+800ms timeout fixed=1s srtt=800ms samples=1
+1.9s resend b attempt=2
+2.3s ack b success: Matched
+2.3s outcome b Success attempts=2 latency=1.5s`},
+		{"Karn: a re-sent message's late ack is no sample", `
+track a adapt
+advance 1s
+advance 100ms
+advance 400ms
+ack a success
+timeout adapt`, `
+1.1s resend a attempt=2
+1.5s ack a success: Matched
+1.5s outcome a Success attempts=2 latency=1.5s
+1.5s timeout adapt=1s srtt=0s samples=0`},
+		{"an ack of the first send in its backoff, before any re-send, is a sample", `
+track a adapt
+advance 1050ms
+ack a success
+timeout adapt`, `
+1.05s ack a success: Matched
+1.05s outcome a Success attempts=1 latency=1.05s
+1.05s timeout adapt=3.221225472s srtt=1.05s samples=1`},
+		{"a message extended by Retrying is no sample", `
+track a adapt
+advance 900ms
+ack a retrying busy
+advance 900ms
+ack a success
+timeout adapt`, `
+900ms ack a retrying: Extended
+1.8s ack a success: Matched
+1.8s outcome a Success attempts=1 latency=1.8s
+1.8s timeout adapt=1s srtt=0s samples=0`},
+		{"fast acks never take the timeout below the policy's floor", `
+track a adapt
+advance 10ms
+ack a success
+track b adapt
+pending
+timeout adapt
+advance 1s
+advance 100ms`, `
+10ms ack a success: Matched
+10ms outcome a Success attempts=1 latency=10ms
+10ms pending 1 next=1.01s
+10ms timeout adapt=1s srtt=10ms samples=1
+1.11s resend b attempt=2`},
+		{"MaxTimeout caps the adaptive timeout", `
+track a capped
+advance 5s
+ack a success
+timeout capped`, `
+5s ack a success: Matched
+5s outcome a Success attempts=1 latency=5s
+5s timeout capped=2s srtt=5s samples=1`},
+		{"steps of 1/8: the timeout rises at once, and falls only by more than 1/8", `
+track a tiny
+advance 100ms
+ack a success
+timeout tiny
+track b tiny
+advance 100ms
+ack b success
+timeout tiny
+track c tiny
+advance 100ms
+ack c success
+timeout tiny
+track d tiny
+advance 100ms
+ack d success
+timeout tiny
+track e tiny
+advance 100ms
+ack e success
+timeout tiny
+track f tiny
+advance 100ms
+ack f success
+timeout tiny
+track g tiny
+advance 200ms
+ack g success
+timeout tiny`, `
+100ms ack a success: Matched
+100ms outcome a Success attempts=1 latency=100ms
+100ms timeout tiny=301.989888ms srtt=100ms samples=1
+200ms ack b success: Matched
+200ms outcome b Success attempts=1 latency=100ms
+200ms timeout tiny=251.65824ms srtt=100ms samples=2
+300ms ack c success: Matched
+300ms outcome c Success attempts=1 latency=100ms
+300ms timeout tiny=218.103808ms srtt=100ms samples=3
+400ms ack d success: Matched
+400ms outcome d Success attempts=1 latency=100ms
+400ms timeout tiny=184.549376ms srtt=100ms samples=4
+500ms ack e success: Matched
+500ms outcome e Success attempts=1 latency=100ms
+500ms timeout tiny=184.549376ms srtt=100ms samples=5
+600ms ack f success: Matched
+600ms outcome f Success attempts=1 latency=100ms
+600ms timeout tiny=150.994944ms srtt=100ms samples=6
+800ms ack g success: Matched
+800ms outcome g Success attempts=1 latency=200ms
+800ms timeout tiny=251.65824ms srtt=112.5ms samples=7`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -22,7 +22,7 @@ var (
 // TimeoutError is the error of an attempt that timed out.
 type TimeoutError struct {
 	Attempt int
-	After   time.Duration
+	After   time.Duration // the kind's ack timeout when the attempt expired
 }
 
 func (e *TimeoutError) Error() string {

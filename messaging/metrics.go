@@ -15,7 +15,11 @@ type kindStats struct {
 	timeouts, extended, exhausted             uint64
 	undeliverable, abandoned                  uint64
 	latency                                   histogram
-	_                                         [64]byte // no false sharing between stripes
+	// rto is the kind's adaptive timeout on the core that owns this
+	// stripe: state rather than a metric, kept here because it has the
+	// same owner and lock, and Summary reads it.
+	rto rtoEstimator
+	_   [64]byte // no false sharing between stripes
 }
 
 // Counts are message counts, for one kind or in total.
@@ -81,6 +85,14 @@ type KindSummary struct {
 	Kind    Kind
 	Counts  Counts
 	Latency LatencySummary
+	// Timeout is the ack timeout a send of the kind gets now: the policy's
+	// Timeout, or the adaptive one above it (see Policy). A Tracker adapts
+	// it per shard; this is the largest.
+	Timeout time.Duration
+	// SRTT is the smoothed ack latency behind the adaptive timeout (the
+	// largest over shards), from RTTSamples first-send acks in all.
+	SRTT       time.Duration
+	RTTSamples uint64
 }
 
 // Summary is a point-in-time copy of a Tracker's metrics.
@@ -98,8 +110,10 @@ func summarize(reg *kindRegistry, dup, unknown uint64, pending int, lock func(st
 	s := Summary{DuplicateAcks: dup, UnknownAcks: unknown, Pending: pending}
 	kinds := reg.all()
 	type sum struct {
-		c Counts
-		h histogram
+		c             Counts
+		h             histogram
+		timeout, srtt int64
+		samples       uint64
 	}
 	sums := make(map[Kind]*sum, len(kinds))
 	for k := range kinds {
@@ -108,8 +122,12 @@ func summarize(reg *kindRegistry, dup, unknown uint64, pending int, lock func(st
 	for i := 0; i < reg.stripes; i++ {
 		unlock := lock(i)
 		for k, ks := range kinds {
-			sums[k].c.add(ks.stats[i].counts())
-			sums[k].h.merge(&ks.stats[i].latency)
+			st, x := &ks.stats[i], sums[k]
+			x.c.add(st.counts())
+			x.h.merge(&st.latency)
+			x.timeout = max(x.timeout, st.rto.timeout(ks.policy.Load()))
+			x.srtt = max(x.srtt, st.rto.srtt)
+			x.samples += st.rto.samples
 		}
 		unlock()
 	}
@@ -118,7 +136,8 @@ func summarize(reg *kindRegistry, dup, unknown uint64, pending int, lock func(st
 			continue
 		}
 		s.Totals.add(x.c)
-		s.Kinds = append(s.Kinds, KindSummary{Kind: k, Counts: x.c, Latency: x.h.summary()})
+		s.Kinds = append(s.Kinds, KindSummary{Kind: k, Counts: x.c, Latency: x.h.summary(),
+			Timeout: time.Duration(x.timeout), SRTT: time.Duration(x.srtt), RTTSamples: x.samples})
 	}
 	slices.SortFunc(s.Kinds, func(a, b KindSummary) int { return strings.Compare(string(a.Kind), string(b.Kind)) })
 	return s
@@ -138,20 +157,26 @@ func (s Summary) Kind(k Kind) (KindSummary, bool) {
 func (s Summary) String() string {
 	var b strings.Builder
 	w := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(w, "kind\tsent\tacked\tfailed\tretried\ttimeouts\texhausted\tundeliv.\tabandoned\tsuccess\tavg\tp50\tp99\tmax\t")
-	row := func(name string, c Counts, l *LatencySummary) {
+	fmt.Fprintln(w, "kind\tsent\tacked\tfailed\tretried\ttimeouts\texhausted\tundeliv.\tabandoned\tsuccess\tavg\tp50\tp99\tmax\ttimeout\t")
+	row := func(name string, c Counts, l *LatencySummary, timeout time.Duration) {
 		fmt.Fprintf(w, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%.1f%%\t", name, c.Sent, c.Acked(), c.Failed,
 			c.Retried, c.Timeouts, c.Exhausted, c.Undeliverable, c.Abandoned, 100*c.SuccessRate())
 		if l == nil || l.Count == 0 {
-			fmt.Fprintln(w, "-\t-\t-\t-\t")
-			return
+			fmt.Fprint(w, "-\t-\t-\t-\t")
+		} else {
+			fmt.Fprintf(w, "%v\t%v\t%v\t%v\t", round(l.Avg), round(l.P50), round(l.P99), round(l.Max))
 		}
-		fmt.Fprintf(w, "%v\t%v\t%v\t%v\t\n", round(l.Avg), round(l.P50), round(l.P99), round(l.Max))
+		if timeout == 0 {
+			fmt.Fprintln(w, "-\t")
+		} else {
+			fmt.Fprintf(w, "%v\t\n", round(timeout))
+		}
 	}
 	for i := range s.Kinds {
-		row(string(s.Kinds[i].Kind), s.Kinds[i].Counts, &s.Kinds[i].Latency)
+		k := &s.Kinds[i]
+		row(string(k.Kind), k.Counts, &k.Latency, k.Timeout)
 	}
-	row("TOTAL", s.Totals, nil)
+	row("TOTAL", s.Totals, nil, 0)
 	w.Flush()
 	fmt.Fprintf(&b, "pending %d, duplicate acks %d, unknown acks %d\n", s.Pending, s.DuplicateAcks, s.UnknownAcks)
 	return b.String()

@@ -97,5 +97,9 @@ func WithMeterProvider(mp metric.MeterProvider) Option {
 	return optionFunc(func(c *config) { c.mp = mp })
 }
 
-// WithLogger sets the logger for rare events (re-send errors, give-ups).
+// WithLogger sets the Tracker's logger. It logs, at Warn, "message not
+// delivered" for every message that ends without a Success or
+// PartialSuccess ack (Failed, Exhausted, Undeliverable, Abandoned), with
+// its id, kind, result, attempts and err; and, at Debug, "re-send failed"
+// for each re-send that returned an error. The default discards both.
 func WithLogger(l *slog.Logger) Option { return optionFunc(func(c *config) { c.log = l }) }

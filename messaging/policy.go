@@ -45,15 +45,32 @@ func (b Backoff) Delay(n int, rnd *rand.Rand) time.Duration {
 }
 
 // Policy governs one kind of message.
+//
+// The ack timeout adapts to measured ack latency unless FixedTimeout is
+// set: it is max(Timeout, SRTT + 4*RTTVAR), as TCP's retransmission timer
+// (RFC 6298), from the latencies of messages of the kind acknowledged on
+// their first send, capped by MaxTimeout. Timeout is thus a floor: a slow
+// receiver raises the timeout instead of drawing re-sends it does not need.
 type Policy struct {
-	Timeout        time.Duration // wait for an ack after each send
+	Timeout        time.Duration // wait for an ack after each send; the floor of the adaptive timeout
 	MaxRetries     int           // re-sends after the first send; 0 means none
 	Backoff        Backoff
 	RetryOnFailure bool // re-send after a Failed ack instead of ending the message
+	// FixedTimeout turns the adaptive timeout off: every send waits Timeout.
+	FixedTimeout bool
+	// MaxTimeout caps the adaptive timeout; zero means max(Timeout, 60 s).
+	MaxTimeout time.Duration
+}
+
+func (p *Policy) maxTimeout() time.Duration {
+	if p.MaxTimeout > 0 {
+		return p.MaxTimeout
+	}
+	return max(p.Timeout, defaultMaxTimeout)
 }
 
 // DefaultPolicy applies to kinds that have no policy of their own:
-// 5 s timeout, 3 retries, DefaultBackoff.
+// 5 s timeout (adaptive above it), 3 retries, DefaultBackoff.
 func DefaultPolicy() Policy {
 	return Policy{Timeout: 5 * time.Second, MaxRetries: 3, Backoff: DefaultBackoff()}
 }
@@ -71,6 +88,8 @@ func (p Policy) Validate() error {
 		return fmt.Errorf("messaging: policy: Backoff.Multiplier=%v must be >= 1", p.Backoff.Multiplier)
 	case p.Backoff.Max < p.Backoff.Base:
 		return fmt.Errorf("messaging: policy: Backoff.Max=%v must be >= Backoff.Base=%v", p.Backoff.Max, p.Backoff.Base)
+	case p.MaxTimeout < 0 || (p.MaxTimeout > 0 && p.MaxTimeout < p.Timeout):
+		return fmt.Errorf("messaging: policy: MaxTimeout=%v must be 0 or >= Timeout=%v", p.MaxTimeout, p.Timeout)
 	}
 	return nil
 }

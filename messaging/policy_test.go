@@ -70,6 +70,7 @@ func TestPolicyValidateNamesTheField(t *testing.T) {
 		"Backoff.Base":       func(p *messaging.Policy) { p.Backoff.Base = -time.Second },
 		"Backoff.Multiplier": func(p *messaging.Policy) { p.Backoff.Multiplier = 0.5 },
 		"Backoff.Max":        func(p *messaging.Policy) { p.Backoff.Max = time.Millisecond },
+		"MaxTimeout":         func(p *messaging.Policy) { p.MaxTimeout = time.Millisecond },
 	}
 	for field, spoil := range cases {
 		p := good

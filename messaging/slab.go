@@ -13,6 +13,7 @@ type entry struct {
 	heapIdx  int32  // position in the deadline heap, or -1; in the free list, the next free slot
 	gen      uint32 // bumped whenever the entry leaves an ack queue or its slot is freed
 	phase    phase
+	extended bool // a Retrying ack extended it: its latency is no RTT sample
 }
 
 type phase uint8

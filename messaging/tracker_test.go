@@ -1,9 +1,12 @@
 package messaging_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -425,4 +428,87 @@ func TestSummaryString(t *testing.T) {
 		assert.Contains(t, text, want)
 	}
 	t.Log("\n" + text)
+}
+
+func TestTrackerSlowAcksRaiseTheTimeoutInSummary(t *testing.T) {
+	tr, clk, outs := newFakeTracker(t, messaging.WithShards(1)) // one shard: one estimate
+	resends := 0
+	resend := func(messaging.ID, int) error { resends++; return nil }
+	track := func() messaging.ID {
+		id, err := tr.Track(messaging.Message{Kind: kindFast, Resend: resend})
+		require.NoError(t, err)
+		return id
+	}
+	k, _ := tr.Summary().Kind(kindFast)
+	assert.Zero(t, k.Timeout, "no row before traffic")
+	a := track()
+	k, _ = tr.Summary().Kind(kindFast)
+	assert.Equal(t, time.Second, k.Timeout, "the policy's timeout before any sample")
+	clk.Advance(800 * time.Millisecond)
+	tr.Acknowledge(messaging.Success(a))
+	k, _ = tr.Summary().Kind(kindFast)
+	assert.Greater(t, k.Timeout, 2*time.Second, "SRTT + 4*RTTVAR = 3 x 800 ms, rounded up")
+	assert.Equal(t, 800*time.Millisecond, k.SRTT)
+	assert.Equal(t, uint64(1), k.RTTSamples)
+	assert.Contains(t, tr.Summary().String(), "2.416s")
+
+	b := track()
+	clk.Advance(1500 * time.Millisecond) // past the policy's 1 s and its 100 ms backoff
+	assert.Equal(t, messaging.AckMatched, tr.Acknowledge(messaging.Success(b)))
+	assert.Zero(t, resends, "a slow receiver draws no re-send")
+	got := outs.all()
+	require.Len(t, got, 2)
+	assert.Equal(t, 1, got[1].Attempts)
+}
+
+// syncBuffer is a bytes.Buffer safe for a logger and a test to share.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (w *syncBuffer) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.b.Write(p)
+}
+
+func (w *syncBuffer) lines() []string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return strings.Split(strings.TrimSpace(w.b.String()), "\n")
+}
+
+func TestTrackerLogsEveryGiveUpThroughWithLogger(t *testing.T) {
+	var buf syncBuffer
+	log := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug,
+		ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
+			if a.Key == slog.TimeKey || a.Key == "id" {
+				return slog.Attr{}
+			}
+			return a
+		}}))
+	tr, clk, _ := newFakeTracker(t, messaging.WithLogger(log))
+	track := func(k messaging.Kind, resend messaging.ResendFunc) messaging.ID {
+		id, err := tr.Track(messaging.Message{Kind: k, Resend: resend})
+		require.NoError(t, err)
+		return id
+	}
+	ok := track(kindMedium, nil)
+	tr.Acknowledge(messaging.Success(ok))
+	failed := track(kindMedium, nil)
+	tr.Acknowledge(messaging.Failed(failed, errors.New("no GPU")))
+	track(kindFast, func(messaging.ID, int) error { return errors.New("mailbox full") }) // exhausts
+	clk.Advance(10 * time.Second)
+	track(kindSlow, nil) // abandoned
+	require.NoError(t, tr.Close())
+
+	want := []string{
+		`level=WARN msg="message not delivered" kind=Medium result=Failed attempts=1 err="messaging: receiver reported Failed: no GPU"`,
+		`level=DEBUG msg="re-send failed" kind=Fast attempt=2 err="mailbox full"`,
+		`level=DEBUG msg="re-send failed" kind=Fast attempt=3 err="mailbox full"`,
+		`level=WARN msg="message not delivered" kind=Fast result=Exhausted attempts=3 err="messaging: no ack for attempt 3 after 1s (earlier: re-send 3: mailbox full)"`,
+		`level=WARN msg="message not delivered" kind=Slow result=Abandoned attempts=1 err="messaging: tracker closed with message pending"`,
+	}
+	assert.Equal(t, want, buf.lines(), "one warning per give-up, none for Success")
 }
