@@ -27,7 +27,8 @@ func (t *Tracker) registerOTel(mp metric.MeterProvider) error {
 	pending, err9 := m.Int64ObservableGauge("protoack.messages.pending", metric.WithDescription("Messages awaiting an outcome."))
 	p50, err10 := m.Float64ObservableGauge("protoack.latency.p50", metric.WithUnit("s"), metric.WithDescription("Median time from send to ack."))
 	p99, err11 := m.Float64ObservableGauge("protoack.latency.p99", metric.WithUnit("s"), metric.WithDescription("99th percentile time from send to ack."))
-	for _, err := range []error{err1, err2, err3, err4, err5, err6, err7, err8, err9, err10, err11} {
+	timeout, err12 := m.Float64ObservableGauge("protoack.ack.timeout", metric.WithUnit("s"), metric.WithDescription("Ack timeout now in force: the policy's, or the adaptive one above it."))
+	for _, err := range []error{err1, err2, err3, err4, err5, err6, err7, err8, err9, err10, err11, err12} {
 		if err != nil {
 			return err
 		}
@@ -43,6 +44,7 @@ func (t *Tracker) registerOTel(mp metric.MeterProvider) error {
 			o.ObserveInt64(retried, int64(c.Retried), attrs)
 			o.ObserveInt64(exhausted, int64(c.Exhausted), attrs)
 			o.ObserveInt64(undeliv, int64(c.Undeliverable), attrs)
+			o.ObserveFloat64(timeout, k.Timeout.Seconds(), attrs)
 			if k.Latency.Count > 0 {
 				o.ObserveFloat64(p50, k.Latency.P50.Seconds(), attrs)
 				o.ObserveFloat64(p99, k.Latency.P99.Seconds(), attrs)
@@ -52,7 +54,7 @@ func (t *Tracker) registerOTel(mp metric.MeterProvider) error {
 		o.ObserveInt64(unknown, int64(s.UnknownAcks))
 		o.ObserveInt64(pending, int64(s.Pending))
 		return nil
-	}, sent, acked, failed, retried, exhausted, undeliv, dup, unknown, pending, p50, p99)
+	}, sent, acked, failed, retried, exhausted, undeliv, dup, unknown, pending, p50, p99, timeout)
 	if err != nil {
 		return err
 	}

@@ -397,6 +397,7 @@ func TestTrackerExportsOpenTelemetry(t *testing.T) {
 	assert.Equal(t, 3.0, got["protoack.messages.acked"])
 	assert.Equal(t, 1.0, got["protoack.messages.pending"])
 	assert.InDelta(t, 0.001, got["protoack.latency.p50"], 0.0001)
+	assert.Equal(t, 5.0, got["protoack.ack.timeout"], "Medium's floor: 1 ms acks do not raise it")
 }
 
 func TestSummaryString(t *testing.T) {
