@@ -281,3 +281,32 @@ extern "C" int fc_emulate_tree(const fc_params *p, int n, const float *pos, int 
 	scratch_free(&w);
 	return 0;
 }
+
+extern "C" int fc_emulate_bottom_up(int n, const int *left, const int *right, const int *parent,
+                                    const int *leaf_parent, double *root_mass, int *err) {
+	scratch w;
+	if (!scratch_alloc(&w, n, 3)) {
+		scratch_free(&w);
+		return (int)cudaErrorMemoryAllocation;
+	}
+	*err = 0;
+	for (int s = 0; s < n; s++) {
+		w.body[s] = make_float4((float)s, 0.0f, 0.0f, 0.0f);
+		w.leaf_parent[s] = leaf_parent[s];
+	}
+	for (int i = 0; i < n - 1; i++) {
+		fc_node nd = {};
+		nd.left = left[i];
+		nd.right = right[i];
+		w.node[i] = nd;
+		w.parent[i] = parent[i];
+		w.arrived[i] = 0;
+	}
+	fc_tree t = {n, w.key, w.body, w.node, w.parent, w.leaf_parent, w.arrived, err, NULL};
+	for (int s = 0; s < n; s++) {
+		fc_bottom_up(t, s);
+	}
+	*root_mass = n > 1 ? w.node[0].com.w : n;
+	scratch_free(&w);
+	return 0;
+}

@@ -60,3 +60,13 @@ func EmulateTree(p kernel.Params, n int, pos []float32, sortBits, criterion int)
 	r.RootMass, r.BadInner, r.Err = float64(st.root_mass), int(st.bad_inner), int(st.err)
 	return r, nil
 }
+
+// emulateBottomUp runs the bottom-up pass on the host over a given tree of
+// len(leafParent) leaves (fc_emulate_bottom_up) and returns the root's mass
+// and the error bits.
+func emulateBottomUp(left, right, parent, leafParent []int32) (float64, int, error) {
+	var mass C.double
+	var bits C.int
+	rc := C.fc_emulate_bottom_up(C.int(len(leafParent)), iptr(left), iptr(right), iptr(parent), iptr(leafParent), &mass, &bits)
+	return float64(mass), int(bits), codeError("fc_emulate_bottom_up", rc)
+}

@@ -145,6 +145,13 @@ enum {
 int fc_emulate_tree(const fc_params *p, int n, const float *pos, int sort_bits, int criterion,
                     float *rep, int *visits, fc_tree_stats *st);
 
+// fc_emulate_bottom_up runs the bottom-up pass on the host over a given
+// tree of n leaves (children as in fc_node, parents of inner nodes and of
+// leaves), for testing its bound on malformed trees. It writes the root's
+// mass and the FC_ERR_* bits.
+int fc_emulate_bottom_up(int n, const int *left, const int *right, const int *parent,
+                         const int *leaf_parent, double *root_mass, int *err);
+
 #ifdef __cplusplus
 }
 #endif

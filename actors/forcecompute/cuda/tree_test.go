@@ -78,3 +78,23 @@ func TestStickyErrors(t *testing.T) {
 		t.Errorf("out of memory: %q (sticky %v), want a plain error", e, e.Sticky)
 	}
 }
+
+// The bottom-up climb is bounded: parent chains that loop (as the parallel
+// build leaves over missorted keys) end with the climb error bit instead of
+// spinning forever, and a well-formed tree has none.
+func TestBottomUpClimbIsBounded(t *testing.T) {
+	// Four leaves; inner node 0 is the root with children 1 and 2, which
+	// hold leaves 0, 1 and 2, 3 (~s encodes leaf s).
+	left := []int32{1, ^0, ^2}
+	right := []int32{2, ^1, ^3}
+	leafParent := []int32{1, 1, 2, 2}
+	mass, bits, err := emulateBottomUp(left, right, []int32{-1, 0, 0}, leafParent)
+	if err != nil || mass != 4 || bits != 0 {
+		t.Fatalf("well-formed tree: root mass %v, error bits %d, %v; want 4, 0", mass, bits, err)
+	}
+	// Inner nodes 1 and 2 name each other as parent: a loop.
+	mass, bits, err = emulateBottomUp(left, right, []int32{-1, 2, 1}, leafParent)
+	if err != nil || bits&1 == 0 {
+		t.Fatalf("looping parents: root mass %v, error bits %d, %v; want the climb bit (1)", mass, bits, err)
+	}
+}

@@ -57,7 +57,7 @@ func openCPU(p kernel.Params) (kernel.Kernel, error) {
 // that run every section without one.
 var devices = map[string]func() (dev, emu factory){
 	"cuda":       func() (factory, factory) { return cuda.New, cuda.NewEmulated },
-	"emulated":   func() (factory, factory) { return cuda.NewEmulated, cuda.NewEmulated },
+	"emulated":   func() (factory, factory) { return newEmulatedDiag, cuda.NewEmulated },
 	"cpu":        func() (factory, factory) { return openCPU, openCPU },
 	"cpu-skewed": func() (factory, factory) { return skewedCPU, openCPU },
 }

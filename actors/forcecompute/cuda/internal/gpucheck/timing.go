@@ -152,7 +152,7 @@ func timeRun(cfg config, g kernel.Graph) (timedRun, error) {
 }
 
 // measure times ticks ticks of k (Step waits for the device), then profiles
-// one more and reads its tree back, where k has the diagnostics.
+// one more and reads the last tick's tree back, where k has the diagnostics.
 func measure(k kernel.Kernel, ticks int) (stage, error) {
 	var st stage
 	start := time.Now()
@@ -160,24 +160,23 @@ func measure(k kernel.Kernel, ticks int) (stage, error) {
 		return st, err
 	}
 	st.wallMs = float64(time.Since(start).Nanoseconds()) / 1e6 / float64(ticks)
-	pr, ok := k.(profiler)
-	if !ok {
-		return st, nil
-	}
-	pt, err := pr.Profile()
-	if errors.Is(err, cuda.ErrNoDiagnostics) {
-		return st, nil
-	}
-	if err != nil {
-		return st, err
-	}
-	st.phases = &pt
-	if tc, ok := k.(treeChecker); ok {
-		tree, err := tc.TreeCheck()
-		if err != nil {
+	if pr, ok := k.(profiler); ok {
+		pt, err := pr.Profile()
+		switch {
+		case err == nil:
+			st.phases = &pt
+		case !errors.Is(err, cuda.ErrNoDiagnostics):
 			return st, err
 		}
-		st.tree = &tree
+	}
+	if tc, ok := k.(treeChecker); ok {
+		tree, err := tc.TreeCheck()
+		switch {
+		case err == nil:
+			st.tree = &tree
+		case !errors.Is(err, cuda.ErrNoDiagnostics):
+			return st, err
+		}
 	}
 	return st, nil
 }
