@@ -28,9 +28,10 @@ lint: vet
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) $(PKGS)
 
-# run: until cmd/sim lands, a small real example of the tracker.
+# run: the main job on built-in defaults: a 10k-node BA graph laid out
+# through the two actors to equilibrium; layout.csv, layout.png, a summary.
 run:
-	$(GO) run ./messaging/internal/example
+	$(GO) run ./cmd/sim
 
 PROTOC_GEN_GO_VERSION ?= v1.36.12
 
