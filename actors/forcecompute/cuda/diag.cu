@@ -4,7 +4,7 @@
 
 #include "ctx.h"
 
-int fc_profile(fc_ctx *c, float alpha, float *ms) {
+int fc_profile(fc_ctx *c, float alpha, float *ms, double *ke) {
 	for (int k = 0; k <= FC_PHASES; k++) {
 		if (c->phase[k] == NULL) {
 			CK(cudaEventCreate(&c->phase[k]));
@@ -18,7 +18,9 @@ int fc_profile(fc_ctx *c, float alpha, float *ms) {
 		return (int)e;
 	}
 	CK(cudaMemcpyAsync(c->err_host, c->d.err, sizeof(int), cudaMemcpyDeviceToHost, c->compute));
+	CK(cudaMemcpyAsync(c->ke_host, c->d.ke, sizeof(double), cudaMemcpyDeviceToHost, c->compute));
 	CK(cudaStreamSynchronize(c->compute));
+	*ke = *c->ke_host;
 	for (int k = 0; k < FC_PHASES; k++) {
 		CK(cudaEventElapsedTime(&ms[k], c->phase[k], c->phase[k + 1]));
 	}

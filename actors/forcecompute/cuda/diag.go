@@ -19,7 +19,7 @@ const _ = uint(len(Phases)-C.FC_PHASES) + uint(C.FC_PHASES-len(Phases))
 
 // diagnoser is what the diagnostics need of a device; only the GPU has it.
 type diagnoser interface {
-	profile(alpha float32) (PhaseTimes, error)
+	profile(alpha float32) (PhaseTimes, float64, error)
 	treeCheck(n int) (TreeReport, error)
 }
 
@@ -36,11 +36,12 @@ func (k *Kernel) Profile() (PhaseTimes, error) {
 	if !ok {
 		return PhaseTimes{}, ErrNoDiagnostics
 	}
-	pt, err := d.profile(float32(kernel.Alpha(k.p, k.ticks)))
+	pt, ke, err := d.profile(float32(kernel.Alpha(k.p, k.ticks)))
 	if err != nil {
 		return pt, err
 	}
 	k.ticks++
+	k.ke = ke
 	return pt, nil
 }
 
@@ -61,18 +62,19 @@ func (k *Kernel) TreeCheck() (TreeReport, error) {
 	return d.treeCheck(k.g.Nodes)
 }
 
-func (d *gpu) profile(alpha float32) (PhaseTimes, error) {
+func (d *gpu) profile(alpha float32) (PhaseTimes, float64, error) {
 	var pt PhaseTimes
 	var ms [C.FC_PHASES + 1]C.float
+	var ke C.double
 	var err error
 	d.th.do(func() {
-		err = ctxError(d.ctx, C.fc_profile(d.ctx, C.float(alpha), &ms[0]))
+		err = ctxError(d.ctx, C.fc_profile(d.ctx, C.float(alpha), &ms[0], &ke))
 	})
 	for i := range pt.Phase {
 		pt.Phase[i] = float64(ms[i])
 	}
 	pt.Total = float64(ms[C.FC_PHASES])
-	return pt, err
+	return pt, float64(ke), err
 }
 
 func (d *gpu) treeCheck(n int) (TreeReport, error) {

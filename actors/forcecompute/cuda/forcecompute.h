@@ -114,8 +114,9 @@ int fc_error_is_sticky(int code);
 
 // fc_profile runs one tick (force scale alpha) with CUDA events between the
 // phases and writes FC_PHASES times in ms into ms, then the event time of
-// the whole tick into ms[FC_PHASES]. It waits for the GPU.
-int fc_profile(fc_ctx *c, float alpha, float *ms);
+// the whole tick into ms[FC_PHASES], and the kinetic energy after it into
+// *ke. It waits for the GPU.
+int fc_profile(fc_ctx *c, float alpha, float *ms, double *ke);
 // fc_tree_check reads the tree of the last tick (Theta > 0, n >= 2) back.
 int fc_tree_check(fc_ctx *c, fc_tree_stats *st);
 // fc_walk_visits copies the cells visited by each walk group of the last

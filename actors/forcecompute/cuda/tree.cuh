@@ -296,8 +296,10 @@ FC_HD int fc_walk(const fc_tree &t, int dims, float eps2, const float4 (&me)[L],
 	if (t.n < 2) {
 		return 0;
 	}
-	if (self[0] == 0 && t.node[0].com.w != (float)t.n) {
-		fc_flag(t.err, FC_ERR_ROOT); // once per tick: the walk of sorted node 0
+	// Once per tick, the walk of sorted node 0 checks the root's mass (a
+	// float count, exact up to 2^24 nodes).
+	if (self[0] == 0 && t.n <= (1 << 24) && t.node[0].com.w != (float)t.n) {
+		fc_flag(t.err, FC_ERR_ROOT);
 	}
 	int stack[FC_STACK];
 	int sp = 0, visits = 0;
