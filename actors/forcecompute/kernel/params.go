@@ -34,8 +34,10 @@ package kernel
 // leaf, its nodes one by one) are visited. A kernel may open more cells
 // than that, which is only more exact: the CPU kernel walks groups of up to
 // 256 nodes together and uses the distance from the centre of mass to the
-// group's bounding box as D. Theta == 0 is the exact all-pairs sum, the
-// reference in tests (kerneltest.Reference implements it naively).
+// group's bounding box as D, and the CUDA kernel takes a cell as one body
+// only when every node of its warp of 32 accepts it by its own D. Theta ==
+// 0 is the exact all-pairs sum, the reference in tests
+// (kerneltest.Reference implements it naively).
 //
 // Initial positions come from InitialPositions; Defaults gives a good
 // layout out of the box.
