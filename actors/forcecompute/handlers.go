@@ -201,11 +201,14 @@ func (c *computer) compute(ctx actor.Context, m *protocol.ComputeForces) middlew
 		Backend:       c.k.Name(),
 		Nodes:         int32(c.nodes),
 	}
-	pos, dims, err := c.positions()
+	packed, err := protocol.PackFrom(3*c.nodes, c.k.Positions)
 	if err != nil {
 		return c.failed(protocol.CauseKernel, "kernel: "+err.Error())
 	}
-	done.Dims, done.Positions = int32(dims), protocol.Pack(nil, pos)
+	done.Positions, done.Dims = packed, int32(c.params.Dims)
+	if c.nodes > 0 {
+		done.Dims = int32(len(packed) / 4 / c.nodes)
+	}
 	if ctx.Sender() != nil {
 		ctx.Respond(done)
 	}

@@ -51,3 +51,30 @@ func Unpack(dst []float32, b []byte) ([]float32, error) {
 	}
 	return dst, nil
 }
+
+// PackFrom returns packed positions that fill wrote: fill gets room for
+// n float32 and returns how many it wrote. On little-endian machines fill
+// writes straight into the returned bytes, with no copy.
+func PackFrom(n int, fill func(dst []float32) (int, error)) ([]byte, error) {
+	if n <= 0 {
+		m, err := fill(nil)
+		if err != nil || m == 0 {
+			return nil, err
+		}
+		return nil, fmt.Errorf("protocol: PackFrom: fill wrote %d values into room for 0", m)
+	}
+	if !nativeLittle {
+		v := make([]float32, n)
+		m, err := fill(v)
+		if err != nil {
+			return nil, err
+		}
+		return Pack(nil, v[:m]), nil
+	}
+	b := make([]byte, 4*n)
+	m, err := fill(unsafe.Slice((*float32)(unsafe.Pointer(&b[0])), n))
+	if err != nil {
+		return nil, err
+	}
+	return b[:4*m], nil
+}

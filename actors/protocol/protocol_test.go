@@ -160,3 +160,15 @@ func TestPackWireForm(t *testing.T) {
 		t.Errorf("Pack = % x, want % x", got, want)
 	}
 }
+
+func TestPackFrom(t *testing.T) {
+	b, err := PackFrom(5, func(dst []float32) (int, error) {
+		if len(dst) != 5 {
+			t.Fatalf("room for %d, want 5", len(dst))
+		}
+		return copy(dst, []float32{1, -2, 3}), nil
+	})
+	if err != nil || !reflect.DeepEqual(b, Pack(nil, []float32{1, -2, 3})) {
+		t.Errorf("PackFrom = % x, %v", b, err)
+	}
+}
