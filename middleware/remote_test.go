@@ -2,6 +2,7 @@ package middleware
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -277,5 +278,43 @@ func TestRemoteRestart(t *testing.T) {
 	}
 	if sum.Totals.Retried == 0 {
 		t.Error("no re-send: the restart did not exercise recovery")
+	}
+}
+
+// TestRemoteNotConnected: a tracked message to a node nobody listens on
+// is dead-lettered by protoactor's endpoint writer, which answers the ack
+// route: the message ends Undeliverable at once, long before its timeout.
+func TestRemoteNotConnected(t *testing.T) {
+	if os.Getenv(nodeEnv) != "" {
+		t.Skip("in the child process")
+	}
+	// One connect attempt, which gives up after 300 ms (dials block, see
+	// startRemote), then protoactor's endpoint writer dead-letters sends.
+	sys := actor.NewActorSystem(actor.WithDeadLetterThrottleInterval(time.Millisecond), actor.WithLoggerFactory(quietLogger))
+	cfg := remote.Configure("127.0.0.1", freePort(t), remote.WithDialOptions(
+		grpc.WithTransportCredentials(insecure.NewCredentials()), grpc.WithBlock(), grpc.WithTimeout(300*time.Millisecond)))
+	cfg.MaxRetryCount = 1
+	rem := remote.NewRemote(sys, cfg)
+	rem.Start()
+	defer sys.Shutdown()
+	defer rem.Shutdown(true)
+	done := make(chan Outcome, 1)
+	d, err := New(sys, Track[*testpb.Work](kindWork), WithOutcome(func(o Outcome) { done <- o }),
+		WithPolicy(kindWork, messaging.Policy{Timeout: time.Hour, Backoff: messaging.DefaultBackoff()}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	target := actor.NewPID("127.0.0.1:"+strconv.Itoa(freePort(t)), "worker")
+	if _, err := d.Send(d.RootContext(), target, &testpb.Work{Seq: 1}); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case o := <-done:
+		if o.Result != messaging.ResultUndeliverable || !errors.Is(o.Err, ErrDeadLetter) {
+			t.Errorf("outcome %v (%v), want Undeliverable by dead letter", o.Result, o.Err)
+		}
+	case <-time.After(testDeadline):
+		t.Fatal("no outcome: the endpoint's dead letter did not reach the ack route")
 	}
 }
