@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 )
 
 // EdgeCV is the coefficient of variation (std/mean) of edge lengths of a
@@ -121,4 +122,97 @@ func dist(pos []float32, n, dims, i, j int) float64 {
 		s += d * d
 	}
 	return math.Sqrt(s)
+}
+
+// ComponentSpread measures how far the smaller connected components of a
+// drawing sit from the largest one: the median, over every other component,
+// of the distance from its centroid to the largest component's centroid,
+// divided by the largest component's radius (the 95th percentile of its
+// nodes' distances from its centroid). Below 1 a component sits inside the
+// largest one's disc, near 1 at its rim; lower is more compact. NaN when
+// the graph has one component or its largest one has zero radius.
+func ComponentSpread(g *Graph, pos []float32, dims int) (float64, error) {
+	if err := checkDrawing(g, pos, dims); err != nil {
+		return 0, err
+	}
+	n := g.Nodes
+	comp := make([]int32, n)
+	for i := range comp {
+		comp[i] = -1
+	}
+	var sizes []int
+	queue := make([]int32, 0, n)
+	for s := 0; s < n; s++ {
+		if comp[s] >= 0 {
+			continue
+		}
+		c := int32(len(sizes))
+		comp[s] = c
+		queue = append(queue[:0], int32(s))
+		for h := 0; h < len(queue); h++ {
+			u := queue[h]
+			for e := g.RowPtr[u]; e < g.RowPtr[u+1]; e++ {
+				if v := g.Col[e]; comp[v] < 0 {
+					comp[v] = c
+					queue = append(queue, v)
+				}
+			}
+		}
+		sizes = append(sizes, len(queue))
+	}
+	if len(sizes) < 2 {
+		return math.NaN(), nil
+	}
+	giant := int32(0)
+	for c, s := range sizes {
+		if s > sizes[giant] {
+			giant = int32(c)
+		}
+	}
+	cent := make([][3]float64, len(sizes))
+	for i := 0; i < n; i++ {
+		for c := 0; c < dims; c++ {
+			cent[comp[i]][c] += float64(pos[c*n+i])
+		}
+	}
+	for k := range cent {
+		for c := 0; c < dims; c++ {
+			cent[k][c] /= float64(sizes[k])
+		}
+	}
+	gc := cent[giant]
+	from := func(p [3]float64) float64 {
+		var s float64
+		for c := 0; c < dims; c++ {
+			s += (p[c] - gc[c]) * (p[c] - gc[c])
+		}
+		return math.Sqrt(s)
+	}
+	radii := make([]float64, 0, sizes[giant])
+	for i := 0; i < n; i++ {
+		if comp[i] == giant {
+			var p [3]float64
+			for c := 0; c < dims; c++ {
+				p[c] = float64(pos[c*n+i])
+			}
+			radii = append(radii, from(p))
+		}
+	}
+	slices.Sort(radii)
+	r := radii[(len(radii)-1)*95/100]
+	if !(r > 0) {
+		return math.NaN(), nil
+	}
+	dists := make([]float64, 0, len(sizes)-1)
+	for k := range cent {
+		if int32(k) != giant {
+			dists = append(dists, from(cent[k])/r)
+		}
+	}
+	slices.Sort(dists)
+	m := len(dists)
+	if m%2 == 1 {
+		return dists[m/2], nil
+	}
+	return (dists[m/2-1] + dists[m/2]) / 2, nil
 }

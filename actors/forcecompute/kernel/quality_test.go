@@ -149,3 +149,43 @@ func TestFromEdges(t *testing.T) {
 		t.Error("edge out of range accepted")
 	}
 }
+
+// TestComponentSpread draws a 21-node path from x=-10 to 10 (radius 10)
+// and three pairs centred at distances 30, 15 and 5: the median is 1.5.
+func TestComponentSpread(t *testing.T) {
+	var edges []kernel.Edge
+	for i := int32(0); i < 20; i++ {
+		edges = append(edges, kernel.Edge{A: i, B: i + 1})
+	}
+	edges = append(edges, kernel.Edge{A: 21, B: 22}, kernel.Edge{A: 23, B: 24}, kernel.Edge{A: 25, B: 26})
+	g, err := kernel.FromEdges(27, edges)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 27
+	pos := make([]float32, 2*n)
+	for i := 0; i < 21; i++ {
+		pos[i] = float32(i - 10)
+	}
+	set := func(i int, x, y float32) { pos[i], pos[n+i] = x, y }
+	set(21, 29, 0)
+	set(22, 31, 0) // centroid (30, 0)
+	set(23, 0, 14)
+	set(24, 0, 16) // (0, 15)
+	set(25, 4, 1)
+	set(26, 6, -1) // (5, 0)
+	got, err := kernel.ComponentSpread(&g, pos, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(got-1.5) > 1e-9 {
+		t.Errorf("ComponentSpread = %v, want 1.5", got)
+	}
+	one, _ := kernel.FromEdges(3, []kernel.Edge{{A: 0, B: 1}, {A: 1, B: 2}})
+	if s, err := kernel.ComponentSpread(&one, pos, 2); err != nil || !math.IsNaN(s) {
+		t.Errorf("one component: %v, %v; want NaN", s, err)
+	}
+	if _, err := kernel.ComponentSpread(&g, pos[:10], 2); err == nil {
+		t.Error("short pos accepted")
+	}
+}

@@ -33,6 +33,7 @@ type result struct {
 	SettledMs float64 `json:"settled_ms,omitempty"`
 	EdgeCV    float64 `json:"edge_cv,omitempty"`
 	Stress    float64 `json:"stress,omitempty"`
+	Spread    float64 `json:"comp_spread,omitempty"`
 }
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -43,7 +44,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	ticks := fs.Int("ticks", 300, "ticks to run")
 	repeat := fs.Int("repeat", 1, "runs from the initial layout; best_ms_per_tick is the fastest")
 	out := fs.String("out", "", "write \"id x y [z]\" positions here")
-	quality := fs.Bool("quality", false, "also compute edge_cv and stress (256 pivots)")
+	quality := fs.Bool("quality", false, "also compute edge_cv, stress (256 pivots) and comp_spread")
+	score := fs.String("score", "", "score the \"id x y [z]\" drawing in this file of -dims dimensions instead of running")
 	settle := fs.Float64("settle", 0, "report the first tick whose kinetic energy per node falls below this")
 	fs.IntVar(&p.Dims, "dims", p.Dims, "2 or 3")
 	fs.IntVar(&p.Workers, "workers", p.Workers, "worker goroutines (0: GOMAXPROCS)")
@@ -74,6 +76,17 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	f.Close()
 	if err != nil {
 		return cli.Usage(err)
+	}
+	if *score != "" {
+		pos, err := readPositions(*score, g.Nodes, p.Dims)
+		if err != nil {
+			return cli.Usage(err)
+		}
+		res := result{Backend: "file", Nodes: g.Nodes, Edges: len(g.Col) / 2, Dims: p.Dims}
+		if err := res.measure(&g, pos); err != nil {
+			return err
+		}
+		return json.NewEncoder(stdout).Encode(res)
 	}
 	res := result{Backend: "cpu", Nodes: g.Nodes, Edges: len(g.Col) / 2, Dims: p.Dims, Ticks: *ticks, Theta: p.Theta}
 	var k *cpu.Kernel
@@ -122,10 +135,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return err
 	}
 	if *quality {
-		if res.EdgeCV, err = kernel.EdgeCV(&g, pos, p.Dims); err != nil {
-			return err
-		}
-		if res.Stress, err = kernel.Stress(&g, pos, p.Dims, 256, 7); err != nil {
+		if err := res.measure(&g, pos); err != nil {
 			return err
 		}
 	}
