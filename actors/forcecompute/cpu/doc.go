@@ -14,5 +14,9 @@
 // constraints; the worker count changes only the kinetic energy's summation
 // order. The math is the spec on kernel.Params.
 //
+// MultilevelStart computes a starting layout on coarsened copies of the
+// graph (matching, as sfdp and FM3 do) for any kernel to continue from
+// with SetPositions and SetTicks; it settles in fewer ticks, mostly in 3D.
+//
 // Nothing here imports an actor package.
 package cpu

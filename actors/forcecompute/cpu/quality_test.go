@@ -11,7 +11,7 @@ import (
 // requires edge CV and stress no worse than d3-force's on the 10k
 // reference graph (3D: 0.44 and 0.125; 2D: 0.53 and 0.184, from
 // ../shared/peers/README.md and docs/performance.md). The kernel reaches
-// about 0.32/0.119 and 0.49/0.177 here, with or without the assembly sums.
+// about 0.31/0.119 and 0.48/0.177 here, with or without the assembly sums.
 func TestLayoutQuality(t *testing.T) {
 	const n, ticks = 3000, 300
 	g := kerneltest.BAGraph(n, 2, 42)
@@ -44,3 +44,4 @@ func TestLayoutQuality(t *testing.T) {
 		}
 	}
 }
+

@@ -1,7 +1,9 @@
 package kernel
 
 // Defaults returns 3D parameters that give a good layout out of the box on
-// the preferential-attachment reference graphs (see docs/performance.md).
+// the preferential-attachment reference graphs, in 3D and (with Dims 2) in
+// 2D (see docs/performance.md). CenterGravityK 0.2 holds disconnected
+// components near the largest one (TestComponentsStayNear).
 func Defaults() Params {
 	return Params{
 		Dims:           3,
@@ -11,7 +13,7 @@ func Defaults() Params {
 		RestLength:     10,
 		RepelK:         100,
 		Softening:      1,
-		CenterGravityK: 0.01,
+		CenterGravityK: 0.2,
 		MaxForce:       100,
 		MaxVelocity:    100,
 		Theta:          0.9,

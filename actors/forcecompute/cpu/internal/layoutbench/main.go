@@ -34,6 +34,8 @@ type result struct {
 	EdgeCV    float64 `json:"edge_cv,omitempty"`
 	Stress    float64 `json:"stress,omitempty"`
 	Spread    float64 `json:"comp_spread,omitempty"`
+	StartMs   float64 `json:"start_ms,omitempty"`
+	StartTick int     `json:"start_tick,omitempty"`
 }
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -46,6 +48,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	out := fs.String("out", "", "write \"id x y [z]\" positions here")
 	quality := fs.Bool("quality", false, "also compute edge_cv, stress (256 pivots) and comp_spread")
 	score := fs.String("score", "", "score the \"id x y [z]\" drawing in this file of -dims dimensions instead of running")
+	multilevel := fs.Bool("multilevel", false, "start from cpu.MultilevelStart (its time counts in settled_ms and ms_per_tick; start_ms reports it)")
 	settle := fs.Float64("settle", 0, "report the first tick whose kinetic energy per node falls below this")
 	fs.IntVar(&p.Dims, "dims", p.Dims, "2 or 3")
 	fs.IntVar(&p.Workers, "workers", p.Workers, "worker goroutines (0: GOMAXPROCS)")
@@ -101,6 +104,20 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			return err
 		}
 		start := time.Now()
+		if *multilevel {
+			pos := make([]float32, p.Dims*g.Nodes)
+			t0, err := cpu.MultilevelStart(p, g, pos)
+			if err != nil {
+				return err
+			}
+			if err := k.SetPositions(pos); err != nil {
+				return err
+			}
+			if err := k.SetTicks(t0); err != nil {
+				return err
+			}
+			res.StartTick, res.StartMs = t0, float64(time.Since(start).Microseconds())/1000
+		}
 		if *settle > 0 {
 			settledAt, settledMs := 0, 0.0
 			for t := 0; t < *ticks; t++ {
