@@ -24,6 +24,8 @@ type options struct {
 	ticks    int
 	backend  string
 	out, png string
+	pngW     int
+	pngH     int
 	json     bool
 	settle   float64 // kinetic energy per node at equilibrium
 	maxTicks int     // a run that has not settled by then stops unsettled
@@ -60,6 +62,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.backend, "backend", "auto", "force kernel: auto, cpu or cuda")
 	fs.StringVar(&o.out, "out", "layout.csv", "write positions to `FILE` (.csv: id,x,y,z; .json); empty: none")
 	fs.StringVar(&o.png, "png", "layout.png", "write a picture of the layout to `FILE`; empty: none")
+	pngSize := fs.String("png-size", "1600x1200", "picture size, `WxH` pixels")
 	fs.BoolVar(&o.json, "json", false, "print one JSON summary on stdout and nothing else there")
 	fs.Float64Var(&o.settle, "settle", 0.005, "equilibrium: kinetic energy per node below this for 10 ticks")
 	fs.IntVar(&o.maxTicks, "max-ticks", 3000, "with -ticks 0, stop unsettled after this many ticks")
@@ -90,6 +93,10 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	}
 	if _, err := protocol.ParseBackend(o.backend); err != nil {
 		return o, cli.Usagef("-backend %s: must be auto, cpu or cuda", o.backend)
+	}
+	if n, err := fmt.Sscanf(*pngSize, "%dx%d", &o.pngW, &o.pngH); err != nil || n != 2 ||
+		o.pngW < 16 || o.pngH < 16 || o.pngW > 16384 || o.pngH > 16384 {
+		return o, cli.Usagef("-png-size %s: want WxH, each in [16, 16384]", *pngSize)
 	}
 	if o.out != "" {
 		if _, err := graphio.FormatOf(o.out); err != nil {

@@ -111,7 +111,7 @@ func layout(ctx context.Context, o options, stdin io.Reader, stdout, stderr io.W
 		}
 	}
 	if o.png != "" {
-		if err := render.WritePNG(o.png, &g.Graph, pos, o.params.Dims, render.Options{}); err != nil {
+		if err := render.WritePNG(o.png, &g.Graph, pos, o.params.Dims, render.Options{Width: o.pngW, Height: o.pngH}); err != nil {
 			return err
 		}
 	}

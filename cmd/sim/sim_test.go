@@ -216,6 +216,7 @@ func TestErrors(t *testing.T) {
 		{[]string{"-generate", "foo:1"}, `unknown generator "foo"`},
 		{[]string{"-backend", "gpu"}, "-backend gpu"},
 		{[]string{"-out", "x.txt"}, "-out x.txt"},
+		{[]string{"-png-size", "10x"}, "-png-size 10x"},
 		{[]string{"-graph", "bad.txt", "-generate", "ba:10:2"}, "choose one"},
 		{[]string{"-nosuchflag"}, "flag provided but not defined"},
 	} {
