@@ -27,6 +27,27 @@ struct fc_soa {
 	float *x, *y, *z;
 };
 
+// fc_mul and fc_add round every operation on the device as on the host:
+// nvcc would otherwise fuse a*b + c into one FMA. The tree's centres of mass
+// and the walk's decisions use them, so that the GPU builds and walks
+// bit-for-bit the tree of the host emulation (gpu-check compares the cells
+// each warp visits exactly).
+FC_HD float fc_mul(float a, float b) {
+#ifdef __CUDA_ARCH__
+	return __fmul_rn(a, b);
+#else
+	return a * b;
+#endif
+}
+
+FC_HD float fc_add(float a, float b) {
+#ifdef __CUDA_ARCH__
+	return __fadd_rn(a, b);
+#else
+	return a + b;
+#endif
+}
+
 FC_HD float fc_rsqrt(float v) {
 #ifdef __CUDA_ARCH__
 	return rsqrtf(v);

@@ -254,8 +254,9 @@ FC_HD void fc_bottom_up(const fc_tree &t, int s) {
 		float4 a = fc_child_com(t, t.node[node].left);
 		float4 b = fc_child_com(t, t.node[node].right);
 		float m = a.w + b.w;
-		float4 c = make_float4((a.x * a.w + b.x * b.w) / m, (a.y * a.w + b.y * b.w) / m,
-		                       (a.z * a.w + b.z * b.w) / m, m);
+		float4 c = make_float4(fc_add(fc_mul(a.x, a.w), fc_mul(b.x, b.w)) / m,
+		                       fc_add(fc_mul(a.y, a.w), fc_mul(b.y, b.w)) / m,
+		                       fc_add(fc_mul(a.z, a.w), fc_mul(b.z, b.w)) / m, m);
 		t.node[node].com = c;
 		node = t.parent[node];
 	}
@@ -265,7 +266,7 @@ FC_HD void fc_bottom_up(const fc_tree &t, int s) {
 // body, seen from me (D^2 > (s/Theta)^2).
 FC_HD bool fc_far(const fc_node &nd, float4 me) {
 	float dx = me.x - nd.com.x, dy = me.y - nd.com.y, dz = me.z - nd.com.z;
-	return dx * dx + dy * dy + dz * dz > nd.open2;
+	return fc_add(fc_add(fc_mul(dx, dx), fc_mul(dy, dy)), fc_mul(dz, dz)) > nd.open2;
 }
 
 // fc_vote_all is true when pred holds for the whole group. On the device a
