@@ -22,6 +22,18 @@ type Config struct {
 	// ForceCompute is the Props of the ForceCompute child; nil means
 	// forcecompute.Props with this Delivery.
 	ForceCompute *actor.Props
+	// Remote, when set, is a ForceCompute the orchestrator does not own,
+	// typically on another node (protoactor remote): it is watched instead
+	// of spawned, and when it terminates or stops answering the
+	// orchestrator recovers against the same PID (a node restarted on its
+	// address gets the whole state again). ForceCompute is then only the
+	// local fallback.
+	Remote *actor.PID
+	// RemoteTimeout is how long Remote may stay unrecovered before the
+	// orchestrator spawns ForceCompute locally instead, with an
+	// EventLocal (0: never; MaxRecoveries bounds the attempts then).
+	// While it runs, MaxRecoveries does not stop the loop.
+	RemoteTimeout time.Duration
 	// Backend is "auto" (default), "cpu" or "cuda". A cuda kernel that
 	// cannot be opened falls back to the CPU, with an event.
 	Backend string
@@ -115,6 +127,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.MaxRecoveries == 0 {
 		c.MaxRecoveries = 20
+	}
+	if c.RemoteTimeout < 0 {
+		return c, fmt.Errorf("physics: Config.RemoteTimeout=%v must be >= 0", c.RemoteTimeout)
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)

@@ -37,6 +37,8 @@ type Stats struct {
 	Recoveries    int    // recoveries started
 	Fallbacks     int    // CUDA -> CPU
 	Restarts      int    // ForceCompute restarts or stops noticed
+	RemoteDown    int    // Config.Remote terminated (its node stopped or unreachable)
+	RemoteLost    bool   // Config.Remote was given up for a local ForceCompute
 	LateFailures  int    // failed outcomes of steps already completed (acks lost)
 	Stale         int    // StepCompleted ignored (from before a recovery)
 	Skew          int    // StepCompleted whose iteration was not the expected one
@@ -61,6 +63,7 @@ const (
 	EventRecovering  = "recovering"  // a recovery starts (Reason says why)
 	EventRecovered   = "recovered"   // the layout is back where it was
 	EventFallback    = "fallback"    // CUDA unavailable: the CPU kernel is used
+	EventLocal       = "local"       // Config.Remote unrecovered for RemoteTimeout: a local ForceCompute is used
 	EventPartial     = "partial"     // ForceCompute applied only part of a message
 	EventLimit       = "limit"       // MaxIterations reached
 	EventFailed      = "failed"      // recovery gave up; the loop stopped
@@ -72,3 +75,6 @@ type tick struct{ gen uint64 }
 
 // retry is the timer of a delayed setup attempt.
 type retry struct{ gen uint64 }
+
+// remoteDeadline is RemoteTimeout passing after Remote went down at since.
+type remoteDeadline struct{ since time.Time }

@@ -26,6 +26,9 @@ type orchestrator struct {
 	d   *middleware.Delivery
 	fc  *actor.PID
 
+	remote    bool      // fc is Config.Remote
+	downSince time.Time // when the recovery in progress began (remote)
+
 	backend string        // requested backend; "cpu" after a fallback
 	params  kernel.Params // current parameters
 	paramsV uint64        // bumped on every change
@@ -82,8 +85,10 @@ func newOrchestrator(c Config) *orchestrator {
 func (o *orchestrator) Receive(ctx actor.Context) {
 	switch m := ctx.Message().(type) {
 	case *actor.Started:
-		o.fc = ctx.Spawn(o.cfg.ForceCompute)
+		o.attach(ctx)
 		o.startSetup(ctx, true, 0)
+	case *remoteDeadline:
+		o.onRemoteDeadline(ctx, m)
 	case *middleware.Outcome:
 		o.onOutcome(ctx, m)
 	case *protocol.StepCompleted:

@@ -75,6 +75,7 @@ func (o *orchestrator) setupDone(ctx actor.Context) {
 	switch {
 	case o.recovering:
 		o.recovering = false
+		o.rewatch(ctx)
 		o.event(ctx, EventRecovered, fmt.Sprintf("layout restored at iteration %d", o.iteration))
 	case o.phase == phaseRunning && o.stats.Events[EventReady] == 0:
 		o.event(ctx, EventReady, "graph uploaded")
@@ -143,8 +144,12 @@ func (o *orchestrator) recover(ctx actor.Context, reason string, restart bool) {
 	if restart {
 		o.stats.Restarts++
 	}
+	if o.attempts == 0 {
+		o.downSince = time.Now()
+		o.armRemoteDeadline(ctx)
+	}
 	o.attempts++
-	if o.attempts > o.cfg.MaxRecoveries {
+	if o.attempts > o.cfg.MaxRecoveries && !o.remoteTimed() {
 		o.stopTimer()
 		o.phase, o.inflight, o.awaiting = phaseFailed, false, nil
 		o.event(ctx, EventFailed, fmt.Sprintf("%d recoveries without a step; last: %s", o.attempts-1, reason))
@@ -170,6 +175,10 @@ func backoff(n int) time.Duration {
 func (o *orchestrator) onTerminated(ctx actor.Context, who *actor.PID) {
 	if who.Equal(o.fc) {
 		if o.stopping {
+			return
+		}
+		if o.remote {
+			o.onRemoteTerminated(ctx)
 			return
 		}
 		o.fc = ctx.Spawn(o.cfg.ForceCompute)
