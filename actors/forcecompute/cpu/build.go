@@ -28,7 +28,7 @@ func (k *Kernel) buildTree() {
 		t.open2[l] = s * s
 	}
 	k.parallel(phaseKeys)
-	t.sortKeys()
+	k.sortKeys()
 	k.parallel(phaseGather)
 	t.nodes = t.nodes[:0]
 	t.groups = t.groups[:0]
@@ -79,6 +79,9 @@ func (k *Kernel) keysPart(w int) {
 			return top
 		}
 		return uint64(f)
+	}
+	for i := lo; i < hi; i++ {
+		t.perm[i] = int32(i)
 	}
 	if k.p.Dims == 2 {
 		for i := lo; i < hi; i++ {

@@ -38,9 +38,10 @@ type Kernel struct {
 
 	// Per-tick scratch, written by phases.
 	alpha   float32
-	cursor  atomic.Int64 // next group (or chunk, when exact) of the force phase
-	keParts []float64    // kinetic energy per worker
-	bounds  []float32    // per worker: min then max per dimension
+	cursor  atomic.Int64            // next group (or chunk, when exact) of the force phase
+	keParts []float64               // kinetic energy per worker
+	hist    [][1 << radixBits]int32 // radix sort: digit counts, then slots, per worker
+	bounds  []float32               // per worker: min then max per dimension
 }
 
 var _ kernel.Kernel = (*Kernel)(nil)
@@ -65,6 +66,7 @@ func (k *Kernel) applyParams(p kernel.Params) {
 		k.stopPool()
 		k.workers = w
 		k.keParts = make([]float64, w)
+		k.hist = make([][1 << radixBits]int32, w)
 		k.lists = make([]ilist, w)
 		k.sizeLists()
 		k.bounds = make([]float32, w*6)

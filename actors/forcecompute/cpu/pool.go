@@ -9,6 +9,8 @@ type phase uint8
 const (
 	phaseBounds phase = iota
 	phaseKeys
+	phaseCount
+	phaseScatter
 	phaseGather
 	phasePack
 	phaseForces

@@ -44,4 +44,3 @@ func TestLayoutQuality(t *testing.T) {
 		}
 	}
 }
-

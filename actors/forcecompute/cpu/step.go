@@ -58,6 +58,10 @@ func (k *Kernel) runPhase(ph phase, w int) {
 		k.boundsPart(w)
 	case phaseKeys:
 		k.keysPart(w)
+	case phaseCount:
+		k.countPart(w)
+	case phaseScatter:
+		k.scatterPart(w)
 	case phaseGather:
 		k.gatherPart(w)
 	case phasePack:

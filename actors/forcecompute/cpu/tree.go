@@ -25,12 +25,12 @@ type tree struct {
 	keys, tmpK []uint64
 	perm, tmpP []int32 // perm[s] is the node at sorted position s
 	sx, sy, sz []float32
-	groups     []int32 // cells of at most groupMax nodes whose parent has more
-	hist       [4][1 << radixBits]int32
+	groups     []int32             // cells of at most groupMax nodes whose parent has more
 	open2      [levels + 1]float32 // by level
 	dbits      uint                // bits per level: Dims
 	origin     [3]float32          // low corner of the root cell
 	scale      float32             // 2^levels / root side
+	shift      uint                // the radix sort's current digit
 }
 
 func (t *tree) alloc(n, dims int) {
@@ -71,45 +71,77 @@ func spread3(v uint64) uint64 {
 const radixBits = 12
 
 // sortKeys sorts perm by keys with a least-significant-digit radix sort,
-// skipping digits in which every key agrees. Ties keep index order.
-func (t *tree) sortKeys() {
+// skipping digits in which every key agrees. Ties keep index order. Each
+// pass is parallel: workers count the digits of their static share, a
+// serial prefix sum gives every (worker, digit) its first output slot, and
+// workers scatter their shares in order, so the result does not depend on
+// the worker count. keysPart has set perm to the identity.
+func (k *Kernel) sortKeys() {
 	const buckets = 1 << radixBits
-	n := len(t.keys)
+	t := &k.tree
+	n := int32(len(t.keys))
 	passes := (levels*int(t.dbits) + radixBits - 1) / radixBits
-	for b := range t.hist[:passes] {
-		t.hist[b] = [buckets]int32{}
-	}
-	for _, k := range t.keys {
-		for b := 0; b < passes; b++ {
-			t.hist[b][(k>>(radixBits*b))&(buckets-1)]++
-		}
-	}
-	keys, perm, tk, tp := t.keys, t.perm, t.tmpK, t.tmpP
-	for i := range perm {
-		perm[i] = int32(i)
-	}
 	for b := 0; b < passes; b++ {
-		h := &t.hist[b]
-		sh := uint(radixBits * b)
-		if h[(keys[0]>>sh)&(buckets-1)] == int32(n) {
+		t.shift = uint(radixBits * b)
+		k.parallel(phaseCount)
+		if k.oneDigit(n) {
 			continue
 		}
 		var sum int32
-		for d := range h {
-			c := h[d]
-			h[d] = sum
-			sum += c
+		for d := 0; d < buckets; d++ {
+			for w := range k.hist {
+				c := k.hist[w][d]
+				k.hist[w][d] = sum
+				sum += c
+			}
 		}
-		for i, k := range keys {
-			d := (k >> sh) & (buckets - 1)
-			o := h[d]
-			h[d] = o + 1
-			tk[o], tp[o] = k, perm[i]
-		}
-		keys, tk = tk, keys
-		perm, tp = tp, perm
+		k.parallel(phaseScatter)
+		t.keys, t.tmpK = t.tmpK, t.keys
+		t.perm, t.tmpP = t.tmpP, t.perm
 	}
-	t.keys, t.tmpK, t.perm, t.tmpP = keys, tk, perm, tp
+}
+
+// oneDigit reports whether all n keys share the digit just counted.
+func (k *Kernel) oneDigit(n int32) bool {
+	for d := 0; d < 1<<radixBits; d++ {
+		var tot int32
+		for w := range k.hist {
+			tot += k.hist[w][d]
+		}
+		if tot != 0 {
+			return tot == n
+		}
+	}
+	return false
+}
+
+// countPart counts the current digit of worker w's share of the keys.
+func (k *Kernel) countPart(w int) {
+	t := &k.tree
+	lo, hi := k.span(w, len(t.keys))
+	h := &k.hist[w]
+	*h = [1 << radixBits]int32{}
+	sh := t.shift
+	for _, key := range t.keys[lo:hi] {
+		h[(key>>sh)&(1<<radixBits-1)]++
+	}
+}
+
+// scatterPart moves worker w's share of keys and perm to their slots in
+// tmpK and tmpP.
+func (k *Kernel) scatterPart(w int) {
+	t := &k.tree
+	lo, hi := k.span(w, len(t.keys))
+	h := &k.hist[w]
+	sh := t.shift
+	keys, perm, tk, tp := t.keys[lo:hi], t.perm[lo:hi], t.tmpK, t.tmpP
+	perm = perm[:len(keys)]
+	for i, key := range keys {
+		d := (key >> sh) & (1<<radixBits - 1)
+		o := h[d]
+		h[d] = o + 1
+		tk[o], tp[o] = key, perm[i]
+	}
 }
 
 // level is the depth of the smallest cell holding keys a and b.
