@@ -24,13 +24,12 @@ type Config struct {
 }
 
 // Props returns the Props of a ForceCompute actor: Producer(cfg) with the
-// Delivery's middleware. It panics if cfg.Delivery is nil, a programming
-// error.
-func Props(cfg Config) *actor.Props {
+// Delivery's middleware. A nil cfg.Delivery is an error.
+func Props(cfg Config) (*actor.Props, error) {
 	if cfg.Delivery == nil {
-		panic("forcecompute: Props: Config.Delivery is nil")
+		return nil, errors.New("forcecompute: Props: Config.Delivery is nil")
 	}
-	return actor.PropsFromProducer(Producer(cfg), cfg.Delivery.PropsOption())
+	return actor.PropsFromProducer(Producer(cfg), cfg.Delivery.PropsOption()), nil
 }
 
 // Producer returns the producer of ForceCompute actors, for embedders that

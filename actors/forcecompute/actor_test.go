@@ -373,3 +373,9 @@ func (p panicOnPause) Receive(ctx actor.Context) {
 }
 
 func itoa(v int) string { return strconv.Itoa(v) }
+
+func TestPropsNeedsDelivery(t *testing.T) {
+	if _, err := forcecompute.Props(forcecompute.Config{}); err == nil || !strings.Contains(err.Error(), "Delivery") {
+		t.Errorf("Props without a Delivery: %v, want an error naming it", err)
+	}
+}

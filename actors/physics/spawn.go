@@ -15,7 +15,9 @@ func Spawn(root *actor.RootContext, cfg Config) (*actor.PID, error) {
 		return nil, err
 	}
 	if c.ForceCompute == nil {
-		c.ForceCompute = forcecompute.Props(forcecompute.Config{Delivery: c.Delivery, Logger: c.Logger})
+		if c.ForceCompute, err = forcecompute.Props(forcecompute.Config{Delivery: c.Delivery, Logger: c.Logger}); err != nil {
+			return nil, err
+		}
 	}
 	props := actor.PropsFromProducer(func() actor.Actor { return newOrchestrator(c) },
 		actor.WithSupervisor(actor.NewRestartingStrategy()), c.Delivery.PropsOption())
