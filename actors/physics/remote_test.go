@@ -18,7 +18,11 @@ import (
 // spawning it again under the name is a node restart on its address.
 func startRemote(t *testing.T, w *world) *actor.PID {
 	t.Helper()
-	pid, err := w.sys.Root.SpawnNamed(forcecompute.Props(forcecompute.Config{Delivery: w.d}), "node-fc")
+	props, err := forcecompute.Props(forcecompute.Config{Delivery: w.d})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pid, err := w.sys.Root.SpawnNamed(props, "node-fc")
 	if err != nil {
 		t.Fatal(err)
 	}
