@@ -11,7 +11,7 @@ import (
 // how the tests' parent runs its sections in child processes.
 func TestMain(m *testing.M) {
 	if os.Getenv("GPU_CHECK_CHILD") == "1" {
-		crashAt = os.Getenv("GPU_CHECK_CRASH_AT")
+		crashAt, hangAt = os.Getenv("GPU_CHECK_CRASH_AT"), os.Getenv("GPU_CHECK_HANG_AT")
 		os.Exit(exitCode(run(os.Args[1:], os.Stdout, os.Stderr), os.Stderr))
 	}
 	goleak.VerifyTestMain(m)

@@ -8,8 +8,8 @@
 //	          [-ticks 20] [-settle 300] [-cpu=true] [-device cuda]
 //
 // Each section runs in a child process (gpu-check -section NAME), so a
-// sticky CUDA error or a crash loses only the rest of that section; rows are
-// written as they are computed. A failing case is run again alone with
+// sticky CUDA error or a crash loses only the rest of that section, and a
+// hang only -timeout (10m); rows are written as they are computed. A failing case is run again alone with
 // CUDA_LAUNCH_BLOCKING=1, so its error names the kernel that failed. The
 // last line is the summary against the goals.
 //

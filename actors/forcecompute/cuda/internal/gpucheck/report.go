@@ -7,6 +7,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Lines starting with '@' carry results from a section's child process to
@@ -47,13 +48,17 @@ func (r reporter) printf(format string, args ...any) {
 func (r reporter) start(id string) {
 	fmt.Fprintf(r.w, "@start %s\n", id)
 	r.t.started = id
-	if id == crashAt {
+	switch id {
+	case crashAt:
 		os.Exit(3) // a test's stand-in for a crash in this case
+	case hangAt:
+		time.Sleep(24 * time.Hour) // a test's stand-in for a kernel that never ends
 	}
 }
 
-// crashAt names a case whose start ends the process; only tests set it.
-var crashAt string
+// crashAt and hangAt name cases whose start ends the process or blocks it
+// forever; only tests set them.
+var crashAt, hangAt string
 
 // check prints one gated row, "ok" or "FAIL" at its end.
 func (r reporter) check(id string, ok bool, format string, args ...any) {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/protoack/protoack/actors/forcecompute/cpu"
 	"github.com/protoack/protoack/actors/forcecompute/cuda"
@@ -76,6 +78,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	qualitySizes := fs.String("quality-sizes", "2000,20000", "node counts of the quality comparison")
 	section := fs.String("section", "", "run this section here (what the parent runs in a child process)")
 	only := fs.String("case", "", "with -section: run only this case")
+	timeout := fs.Duration("timeout", 10*time.Minute, "longest a section's child process may run before it is killed (a hang)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
@@ -106,6 +109,10 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if cfg.ticks < 1 {
 		return usageError{fmt.Errorf("-ticks=%d must be >= 1", cfg.ticks)}
 	}
+	if *timeout <= 0 {
+		return usageError{fmt.Errorf("-timeout=%v must be > 0", *timeout)}
+	}
+	childTimeout = *timeout
 	if cfg.settle < 0 {
 		return usageError{fmt.Errorf("-settle=%d must be >= 0", cfg.settle)}
 	}
@@ -221,7 +228,9 @@ func child(t *tally, args, env []string, stdout io.Writer, prefix string) error 
 		return err
 	}
 	defer r.Close()
-	cmd := exec.Command(exe, args...)
+	ctx, cancel := context.WithTimeout(context.Background(), childTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, exe, args...)
 	cmd.Env = append(append(os.Environ(), childEnv...), env...)
 	cmd.Stdout, cmd.Stderr = w, w
 	err = cmd.Start()
@@ -230,8 +239,15 @@ func child(t *tally, args, env []string, stdout io.Writer, prefix string) error 
 		return err
 	}
 	t.scan(r, stdout, prefix)
-	return cmd.Wait()
+	err = cmd.Wait()
+	if ctx.Err() != nil {
+		return fmt.Errorf("killed after -timeout=%v: %w", childTimeout, err)
+	}
+	return err
 }
+
+// childTimeout is -timeout.
+var childTimeout = 10 * time.Minute
 
 // childEnv is added to every child's environment (tests set it so that the
 // test binary acts as gpu-check).

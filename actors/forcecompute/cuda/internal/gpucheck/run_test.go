@@ -11,7 +11,7 @@ import (
 
 func TestUsage(t *testing.T) {
 	for _, args := range [][]string{{"-sizes", "10,x"}, {"-ticks", "0"}, {"-nope"}, {"-device", "tpu"},
-		{"-sections", "emulation,bogus"}, {"-settle", "-1"}, {"extra"}} {
+		{"-sections", "emulation,bogus"}, {"-settle", "-1"}, {"extra"}, {"-timeout", "0s"}} {
 		var out, errb bytes.Buffer
 		if code := exitCode(run(args, &out, &errb), &errb); code != 2 {
 			t.Errorf("%v: exit %d, want 2 (stderr %q)", args, code, errb.String())
@@ -108,6 +108,24 @@ func TestCrashedSectionIsContained(t *testing.T) {
 		"== cpu", "cpu/3D/n300/seed1/theta0.9/repulsion-only",
 		"SUMMARY: checks ", " 1 failed",
 	} {
+		if !strings.Contains(s, want) {
+			t.Errorf("output lacks %q", want)
+		}
+	}
+}
+
+// A child that hangs is killed after -timeout; its case fails by name and
+// the run goes on to the summary. (The hang is the only section's first
+// case, so nothing but the child's start has to fit in the timeout.)
+func TestHungSectionIsKilled(t *testing.T) {
+	const victim = "cpu/2D/n300/seed1/theta0.0/defaults"
+	code, s := runChildren(t, []string{"GPU_CHECK_HANG_AT=" + victim},
+		append([]string{"-device", "cpu", "-sections", "cpu", "-timeout", "3s"}, small...)...)
+	if code != 1 {
+		t.Errorf("exit %d, want 1", code)
+	}
+	for _, want := range []string{"the child process ended in case " + victim, "killed after -timeout=3s",
+		"rerun of " + victim, "SUMMARY: checks 0 passed, 1 failed"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("output lacks %q", want)
 		}
