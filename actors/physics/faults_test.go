@@ -162,3 +162,29 @@ func kindCounts(s messaging.Summary, k messaging.Kind) messaging.Counts {
 	}
 	return messaging.Counts{}
 }
+
+// TestLostStepCompleted: every 7th StepCompleted is lost on its way back
+// (a sender middleware on ForceCompute drops it); the step's ack still
+// arrives, and the orchestrator completes the step from ForceCompute's
+// positions instead of waiting for ever or recovering.
+func TestLostStepCompleted(t *testing.T) {
+	g := kerneltest.BAGraph(faultNodes, 2, 12)
+	w := newWorld(t, nil)
+	var replies, lost atomic.Int64
+	drop := func(next actor.SenderFunc) actor.SenderFunc {
+		return func(ctx actor.SenderContext, target *actor.PID, env *actor.MessageEnvelope) {
+			if _, ok := env.Message.(*protocol.StepCompleted); ok && replies.Add(1)%7 == 0 {
+				lost.Add(1)
+				return
+			}
+			next(ctx, target, env)
+		}
+	}
+	props := actor.PropsFromProducer(forcecompute.Producer(forcecompute.Config{Delivery: w.d}),
+		actor.WithSenderMiddleware(drop), w.d.PropsOption())
+	w.start(physics.Config{Backend: "cpu", Params: params(), Graph: g, Settle: true, ForceCompute: props})
+	st, _ := converged(t, w, g)
+	if n := int(lost.Load()); n < 3 || st.LostReplies != n || st.Recoveries != 0 {
+		t.Errorf("%d StepCompleted lost: %d noticed, %d recoveries", n, st.LostReplies, st.Recoveries)
+	}
+}

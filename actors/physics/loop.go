@@ -108,3 +108,15 @@ func (o *orchestrator) stopTimer() {
 	}
 	o.tickGen++
 }
+
+// onPositionsReply completes the step in flight from ForceCompute's
+// answer to GetPositions, asked for when its StepCompleted was lost: the
+// layout one step on is that step's result.
+func (o *orchestrator) onPositionsReply(ctx actor.Context, f *protocol.PositionsFrame) {
+	if !o.inflight || o.phase != phaseRunning || f.GetIteration() != o.iteration+uint64(o.cfg.TicksPerStep) {
+		o.stats.Stale++
+		return
+	}
+	o.onStep(ctx, &protocol.StepCompleted{Seq: o.seq, Iteration: f.GetIteration(), KineticEnergy: f.GetKineticEnergy(),
+		Backend: f.GetBackend(), Nodes: f.GetNodes(), Dims: f.GetDims(), Positions: f.GetPositions()})
+}

@@ -41,6 +41,7 @@ type Stats struct {
 	RemoteLost    bool   // Config.Remote was given up for a local ForceCompute
 	LateFailures  int    // failed outcomes of steps already completed (acks lost)
 	Stale         int    // StepCompleted ignored (from before a recovery)
+	LostReplies   int    // steps acked whose StepCompleted never came (completed from GetPositions)
 	Skew          int    // StepCompleted whose iteration was not the expected one
 	ForceCompute  *actor.PID
 	Subscribers   []SubscriberStats

@@ -105,6 +105,8 @@ func (o *orchestrator) Receive(ctx actor.Context) {
 		}
 	case *actor.Terminated:
 		o.onTerminated(ctx, m.Who)
+	case *protocol.PositionsFrame:
+		o.onPositionsReply(ctx, m)
 	case *protocol.FrameAck:
 		o.onFrameAck(m)
 	case *Subscribe:

@@ -97,7 +97,14 @@ func (o *orchestrator) onOutcome(ctx actor.Context, m *middleware.Outcome) {
 	switch msg := m.Message.(type) {
 	case *protocol.ComputeForces:
 		if m.Result.Delivered() {
-			return // StepCompleted carried the result
+			if o.inflight && msg.GetSeq() == o.seq {
+				// Acked without its StepCompleted, which comes first
+				// when it comes at all: it was lost. The positions
+				// ForceCompute holds complete the step instead.
+				o.stats.LostReplies++
+				ctx.Request(o.fc, &protocol.GetPositions{})
+			}
+			return
 		}
 		if !o.inflight || msg.GetSeq() != o.seq {
 			o.stats.LateFailures++ // a step completed, or from before a recovery
