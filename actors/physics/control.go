@@ -37,11 +37,15 @@ func (o *orchestrator) updateParams(ctx actor.Context, m *protocol.UpdateSimulat
 			o.event(ctx, EventRejected, "UpdateSimulationParams: "+err.Error())
 			return
 		}
-		if p.Dims != o.params.Dims {
-			o.pos, o.dims = nil, 0
-		}
+		redo := p.Dims != o.params.Dims
 		o.params = p
 		o.paramsV++
+		if redo && o.graph != nil {
+			// The kernels re-place every node and restart the tick
+			// count on a change of Dims: start the layout afresh.
+			o.pos, o.dims, o.iteration, o.ke = nil, 0, 0, 0
+			o.startSetup(ctx, true, 0)
+		}
 	}
 	if r := m.GetRateHz(); r > 0 && !math.IsInf(r, 0) {
 		o.cfg.RateHz = r
@@ -131,7 +135,14 @@ func (o *orchestrator) drag(ctx actor.Context, m *protocol.UpdateNodePositions) 
 		}
 		o.pos = protocol.Pack(nil, pos)
 	}
-	o.forward(ctx, &protocol.UpdateNodePositions{Positions: m.GetPositions(), Ticks: m.Ticks, Nodes: m.GetNodes()})
+	fwd := &protocol.UpdateNodePositions{Positions: m.GetPositions(), Ticks: m.Ticks, Nodes: m.GetNodes()}
+	if o.phase == phaseRunning && (len(m.GetPositions()) > 0 || m.Ticks != nil) {
+		// A restore replaces the layout and its tick count: the step in
+		// flight, if any, is dropped so that its result cannot follow.
+		o.runSetup(ctx, []any{fwd}, 0)
+	} else {
+		o.forward(ctx, fwd)
+	}
 	o.wake(ctx, "positions changed")
 }
 

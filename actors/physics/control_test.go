@@ -193,3 +193,44 @@ func TestRateWithSlowSubscriber(t *testing.T) {
 	}
 	t.Logf("%d steps at %d Hz in %v", steps, hz, took)
 }
+
+// TestRestoreAndDims: an app restores an earlier layout with its tick
+// count while the loop runs, then switches to 2D, which starts a fresh
+// layout; the counter stays exact through both.
+func TestRestoreAndDims(t *testing.T) {
+	g := kerneltest.BAGraph(300, 2, 9)
+	w := newWorld(t, nil)
+	w.start(physics.Config{Backend: "cpu", Params: params(), Graph: g, Settle: true, MaxIterations: 30})
+	w.until(physics.EventLimit, nil)
+	saved := w.positions(w.pid)
+	w.sys.Root.Send(w.pid, &protocol.Resume{}) // runs on
+	ticks := uint64(30)
+	w.sys.Root.Send(w.pid, &protocol.UpdateNodePositions{Positions: saved.Positions, Ticks: &ticks})
+	w.sys.Root.Send(w.pid, &protocol.Pause{})
+	st := w.stats()
+	f := w.positions(st.ForceCompute)
+	if st.Iteration < 30 || st.Iteration > 31 || f.Iteration < 30 || f.Iteration > 31 {
+		t.Errorf("after the restore: orchestrator at %d, ForceCompute at %d; want 30 (or 31: one step)", st.Iteration, f.Iteration)
+	}
+	w.sys.Root.Send(w.pid, &protocol.Resume{Ticks: 5})
+	w.until(physics.EventLimit, nil)
+	if st := w.stats(); st.Skew != 0 {
+		t.Errorf("skew %d after the restore", st.Skew)
+	}
+
+	p := params()
+	p.Dims = 2
+	w.sys.Root.Send(w.pid, &protocol.UpdateSimulationParams{Params: protocol.FromParams(p)})
+	w.sys.Root.Send(w.pid, &protocol.Resume{}) // a fresh layout from tick 0, up to the limit of 35 again
+	if e := w.until(physics.EventLimit, nil); e.Iteration != 35 {
+		t.Errorf("2D layout paused at %d, want 35", e.Iteration)
+	}
+	w.sys.Root.Send(w.pid, &protocol.Resume{})
+	w.until(physics.EventEquilibrium, nil)
+	st = w.stats()
+	f = w.positions(w.pid)
+	if st.Skew != 0 || f.Dims != 2 || len(f.Positions) != 4*2*300 || st.Iteration != w.positions(st.ForceCompute).Iteration {
+		t.Errorf("2D: skew %d, dims %d, %d bytes, iteration %d", st.Skew, f.Dims, len(f.Positions), st.Iteration)
+	}
+	w.reconcile()
+}

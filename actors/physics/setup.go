@@ -16,10 +16,18 @@ import (
 // count, one message at a time, each sent after the previous one's
 // outcome. delay postpones the first send (recovery backoff).
 func (o *orchestrator) startSetup(ctx actor.Context, withInit bool, delay time.Duration) {
+	o.runSetup(ctx, o.setupMessages(withInit), delay)
+}
+
+// runSetup sends msgs to ForceCompute one at a time, each after the
+// previous one's outcome, then resumes the loop. A step in flight is
+// dropped: ForceCompute may still take it before msgs, whose effect then
+// wins, and its StepCompleted is ignored as stale.
+func (o *orchestrator) runSetup(ctx actor.Context, msgs []any, delay time.Duration) {
 	o.gen++
 	o.stopTimer()
 	o.inflight, o.awaiting = false, nil
-	o.setup = o.setupMessages(withInit)
+	o.setup = msgs
 	o.phase = phaseSetup
 	if delay <= 0 {
 		o.sendSetup(ctx)
