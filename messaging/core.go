@@ -167,7 +167,14 @@ func (c *Core) queue(ks *kindState) *ackQueue {
 // awaitAck puts entry i, in no queue or heap, into the ack phase with a
 // deadline of t plus its timeout.
 func (c *Core) awaitAck(i int32, e *entry, t int64) {
-	e.phase, e.deadline = phaseAwaitAck, t+c.ackTimeout(e.ks)
+	e.sent = t
+	c.schedule(i, e, t+c.ackTimeout(e.ks))
+}
+
+// schedule puts entry i, in no queue or heap, into the ack phase with
+// the given deadline.
+func (c *Core) schedule(i int32, e *entry, deadline int64) {
+	e.phase, e.deadline = phaseAwaitAck, deadline
 	if q := c.queue(e.ks); q.fits(e.deadline) {
 		q.push(i, e.gen, e.deadline)
 		return
@@ -397,10 +404,21 @@ func (c *Core) advance(t int64, acts *Actions) {
 
 // timeout handles entry i's ack deadline passing: a re-send after the
 // backoff, or, with no retries left, an outcome appended to acts.
+//
+// The timeout is judged again with the estimate of now: when acks have
+// slowed since the attempt was sent (a receiver working through a queue),
+// the attempt waits out the longer timeout instead of adding a re-send
+// to that queue.
 func (c *Core) timeout(i int32, t int64, acts *Actions) {
 	e := c.slab.at(i)
+	to := c.ackTimeout(e.ks)
+	if e.sent+to > t {
+		c.unschedule(i, e)
+		c.schedule(i, e, e.sent+to)
+		return
+	}
 	e.ks.stats[c.stripe].timeouts++
-	err := &TimeoutError{Attempt: int(e.attempt), After: time.Duration(c.ackTimeout(e.ks))}
+	err := &TimeoutError{Attempt: int(e.attempt), After: time.Duration(to)}
 	var o Outcome
 	if c.retryLater(i, t, e.deadline, err, ResultExhausted, nil, &o) {
 		acts.Outcomes = append(acts.Outcomes, o)

@@ -30,6 +30,7 @@ type modelEntry struct {
 	backoff  bool
 	extended bool
 	start    time.Duration
+	sent     time.Duration // the ack phase began: a send, or a Retrying ack
 	deadline time.Duration
 }
 
@@ -89,7 +90,7 @@ func (m *model) timeout(k messaging.Kind) time.Duration {
 }
 
 func (m *model) track(t time.Duration, id messaging.ID, k messaging.Kind) {
-	m.entries[id] = &modelEntry{kind: k, attempt: 1, start: t, deadline: t + m.timeout(k)}
+	m.entries[id] = &modelEntry{kind: k, attempt: 1, start: t, sent: t, deadline: t + m.timeout(k)}
 }
 
 // ack applies a Success or Retrying ack to a pending entry.
@@ -101,7 +102,7 @@ func (m *model) ack(t time.Duration, id messaging.ID, e *modelEntry, retrying bo
 		m.rtt[e.kind].sample(t - e.start)
 	}
 	if retrying {
-		e.extended, e.backoff, e.deadline = true, false, t+m.timeout(e.kind)
+		e.extended, e.backoff, e.sent, e.deadline = true, false, t, t+m.timeout(e.kind)
 	} else {
 		delete(m.entries, id)
 	}
@@ -133,8 +134,10 @@ func (m *model) advance(t time.Duration) (events []string) {
 			e := m.entries[id]
 			if e.backoff {
 				e.attempt++
-				e.backoff, e.deadline = false, t+m.timeout(e.kind)
+				e.backoff, e.sent, e.deadline = false, t, t+m.timeout(e.kind)
 				events = append(events, fmt.Sprintf("%v resend %d", id, e.attempt))
+			} else if to := m.timeout(e.kind); e.sent+to > t {
+				e.deadline = e.sent + to // the timeout grew since the send: wait it out
 			} else if ev, ended := m.retry(id, e, e.deadline); ended {
 				events = append(events, ev)
 			}

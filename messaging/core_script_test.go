@@ -305,6 +305,22 @@ timeout adapt`, `
 2.3s ack b success: Matched
 2.3s outcome b Success attempts=1 latency=1.5s
 2.3s timeout adapt=2.952790016s srtt=887.5ms samples=2`},
+		{"a timeout that grew after the send is waited out", `
+track a adapt
+track b adapt
+advance 900ms
+ack a success
+timeout adapt
+advance 200ms
+pending
+advance 1600ms
+ack b success`, `
+900ms ack a success: Matched
+900ms outcome a Success attempts=1 latency=900ms
+900ms timeout adapt=2.952790016s srtt=900ms samples=1
+1.1s pending 1 next=2.952790016s
+2.7s ack b success: Matched
+2.7s outcome b Success attempts=1 latency=2.7s`},
 		{"with FixedTimeout the same acks draw a re-send", `
 track a fixed
 advance 800ms

@@ -9,6 +9,7 @@ type entry struct {
 	data     any
 	start    int64  // Track time, ns since the core's epoch
 	deadline int64  // when the current phase ends
+	sent     int64  // when the ack phase began: the attempt was sent, or a Retrying ack came
 	attempt  int32  // sends made so far
 	heapIdx  int32  // position in the deadline heap, or -1; in the free list, the next free slot
 	gen      uint32 // bumped whenever the entry leaves an ack queue or its slot is freed

@@ -71,7 +71,7 @@ func TestFullMailbox(t *testing.T) {
 	sys := newSystem(t)
 	out := newOutcomes(n)
 	d := mustNew(t, sys, Track[*testpb.Work](kindWork), WithOutcome(out.add),
-		WithPolicy(kindWork, fastPolicy(40)))
+		WithPolicy(kindWork, jittered(fastPolicy(40))))
 	c := newCounter()
 	gate := make(chan struct{})
 	pid, halt := spawnDropping(t, sys, worker(d, c, func(actor.Context, *testpb.Work) { <-gate },
@@ -96,6 +96,14 @@ func TestFullMailbox(t *testing.T) {
 		t.Error("no message was re-sent: the mailbox never dropped")
 	}
 	t.Logf("%d of %d messages needed a re-send", resent, n)
+}
+
+// jittered is p with backoff jitter. Re-sends into a dropping mailbox
+// need it: without it every round re-sends the same burst in the same
+// order, and the mailbox drops the same messages every time.
+func jittered(p messaging.Policy) messaging.Policy {
+	p.Backoff.Jitter = true
+	return p
 }
 
 // TestCrashRestart: the handler panics on the first delivery of every

@@ -38,8 +38,15 @@ func (q *outcomeQueue) start(deliver func(*Outcome, *actor.PID)) {
 	go q.run()
 }
 
+// push queues o; after close (an ack or give-up racing Close) it hands o
+// over on the caller's goroutine instead, so no outcome is lost.
 func (q *outcomeQueue) push(o Outcome, self *actor.PID) {
 	q.mu.Lock()
+	if q.closed {
+		q.mu.Unlock()
+		q.deliver(&o, self)
+		return
+	}
 	q.items = append(q.items, queuedOutcome{o, self})
 	q.mu.Unlock()
 	select {
