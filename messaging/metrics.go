@@ -11,15 +11,16 @@ import (
 // kindStats are one stripe of a kind's counters: plain integers, written
 // and read only under the owning shard's lock (a Core alone needs none).
 type kindStats struct {
+	// rto is the kind's adaptive timeout on the core that owns this
+	// stripe: state rather than a metric, kept here because it has the
+	// same owner and lock, and Summary reads it. First, so that it shares
+	// a cache line with sent and succeeded, which Track and an ack touch.
+	rto                                       rtoEstimator
 	sent, succeeded, partial, failed, retried uint64
 	timeouts, extended, exhausted             uint64
 	undeliverable, abandoned                  uint64
 	latency                                   histogram
-	// rto is the kind's adaptive timeout on the core that owns this
-	// stripe: state rather than a metric, kept here because it has the
-	// same owner and lock, and Summary reads it.
-	rto rtoEstimator
-	_   [64]byte // no false sharing between stripes
+	_                                         [64]byte // no false sharing between stripes
 }
 
 // Counts are message counts, for one kind or in total.
