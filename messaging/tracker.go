@@ -255,7 +255,7 @@ func (t *Tracker) Summary() Summary {
 // When Close returns, no re-send is running and none will start: Close
 // waits for a timer callback that has already collected its re-sends
 // (which skips those it has not begun). So a ResendFunc must not block,
-// and must not call Close. Outcomes of messages that ended otherwise while
+// and must not call Close; the outcome function may call it. Outcomes of messages that ended otherwise while
 // Close ran (an ack, a timer's give-up) are reported exactly once, by the
 // goroutine that ended them, possibly after Close returns.
 func (t *Tracker) Close() error {

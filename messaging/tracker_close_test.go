@@ -200,3 +200,36 @@ func TestTrackerCloseRacingTimersAndAcksGivesExactlyOneOutcome(t *testing.T) {
 	assert.Equal(t, 0, tr.Pending())
 	t.Logf("%d messages, %d re-sends", len(tracked), resends.Load())
 }
+
+// An outcome function may call Close, even for a give-up reported by a
+// timer callback that also made re-sends: Close waits only for re-sends.
+func TestTrackerOutcomeFunctionMayCallClose(t *testing.T) {
+	clk := clocktest.New(epoch)
+	var tr *messaging.Tracker
+	var got []messaging.Result
+	tr, err := messaging.NewTracker(messaging.WithClock(clk), messaging.WithShards(1),
+		messaging.WithPolicy("once", messaging.Policy{Timeout: time.Second, Backoff: messaging.DefaultBackoff()}),
+		messaging.WithPolicy("retry", messaging.Policy{Timeout: time.Second, MaxRetries: 1, Backoff: messaging.DefaultBackoff()}),
+		messaging.WithOutcome(func(o messaging.Outcome) {
+			got = append(got, o.Result)
+			if o.Result == messaging.ResultExhausted {
+				require.NoError(t, tr.Close())
+			}
+		}))
+	require.NoError(t, err)
+	resent := 0
+	_, err = tr.Track(messaging.Message{Kind: "retry", Resend: func(messaging.ID, int) error { resent++; return nil }})
+	require.NoError(t, err)
+	clk.Advance(100 * time.Millisecond)
+	_, err = tr.Track(messaging.Message{Kind: "once"}) // exhausts at 1.1 s, when "retry" is re-sent
+	require.NoError(t, err)
+	done := make(chan struct{})
+	go func() { clk.Advance(time.Second); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Close called from an outcome function deadlocked")
+	}
+	assert.Equal(t, 1, resent)
+	assert.Equal(t, []messaging.Result{messaging.ResultExhausted, messaging.ResultAbandoned}, got)
+}
