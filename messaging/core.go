@@ -205,11 +205,7 @@ func (c *Core) Track(now time.Time, m Message) (ID, error) {
 		return ID{}, fmt.Errorf("%w: cap of %d reached", ErrTooManyPending, c.maxPending)
 	}
 	if m.ID.IsZero() {
-		id, err := idFromReader(c.ids)
-		if err != nil {
-			return ID{}, fmt.Errorf("messaging: new ID: %w", err)
-		}
-		m.ID = id
+		m.ID = idFrom(c.ids)
 	}
 	_, err := c.track(c.ns(now), m)
 	return m.ID, err

@@ -3,6 +3,7 @@ package messaging_test
 import (
 	"encoding/json"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
@@ -15,9 +16,13 @@ func TestIDsAreUniqueV4(t *testing.T) {
 	tr, err := messaging.NewTracker()
 	require.NoError(t, err)
 	defer tr.Close()
+	core, err := messaging.NewCore(epoch, messaging.CoreConfig{MaxPending: -1})
+	require.NoError(t, err)
 	seen := make(map[messaging.ID]bool)
 	for i := 0; i < 50000; i++ {
-		for _, id := range []messaging.ID{messaging.NewID(), tr.NewID()} {
+		fromCore, err := core.Track(epoch, messaging.Message{Kind: "k"})
+		require.NoError(t, err)
+		for _, id := range []messaging.ID{messaging.NewID(), tr.NewID(), fromCore} {
 			require.False(t, seen[id], "duplicate ID %v", id)
 			seen[id] = true
 			u := uuid.UUID(id)
@@ -60,4 +65,22 @@ func TestParseIDRejectsGarbage(t *testing.T) {
 	err := json.Unmarshal([]byte(`"nope"`), &id)
 	require.Error(t, err)
 	assert.True(t, id.IsZero())
+}
+
+// Track (drawing a new ID) and its ack allocate nothing in steady state.
+func TestCoreTrackAckAllocatesNothing(t *testing.T) {
+	core, err := messaging.NewCore(epoch, messaging.CoreConfig{})
+	require.NoError(t, err)
+	now := epoch
+	allocs := testing.AllocsPerRun(1000, func() {
+		now = now.Add(time.Millisecond)
+		id, err := core.Track(now, messaging.Message{Kind: "k"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r, _, _ := core.Acknowledge(now.Add(time.Millisecond), messaging.Ack{ID: id, Status: messaging.StatusSuccess}); r != messaging.AckMatched {
+			t.Fatal(r)
+		}
+	})
+	assert.Zero(t, allocs)
 }

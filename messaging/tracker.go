@@ -127,7 +127,7 @@ type sinceClock interface {
 // from crypto/rand).
 func (t *Tracker) NewID() ID {
 	r := t.ids.Get().(*rand.ChaCha8)
-	id, _ := idFromReader(r) // ChaCha8 reads never fail
+	id := idFrom(r)
 	t.ids.Put(r)
 	return id
 }
