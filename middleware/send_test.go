@@ -51,6 +51,31 @@ func TestSendNamesTheMessage(t *testing.T) {
 	}
 }
 
+// TestSendEnvelope: Send of an envelope tracks its message and returns
+// the ID its outcome carries; the envelope's Sender is the handler's
+// ctx.Sender().
+func TestSendEnvelope(t *testing.T) {
+	sys := newSystem(t)
+	out := newOutcomes(10)
+	d := mustNew(t, sys, Track[*testpb.Work](kindWork), WithOutcome(out.add))
+	c := newCounter()
+	senders := make(chan *actor.PID, 1)
+	pid := spawn(t, sys, worker(d, c, func(ctx actor.Context, _ *testpb.Work) { senders <- ctx.Sender() }))
+	replyTo := actor.NewPID(sys.Address(), "reply-here")
+	sent := &testpb.Work{Seq: 3}
+	id, err := d.Send(d.RootContext(), pid, &actor.MessageEnvelope{Message: sent, Sender: replyTo})
+	if err != nil || id.IsZero() {
+		t.Fatalf("Send of an envelope: %v, %v; want its message tracked", id, err)
+	}
+	o := out.wait(t, 1)[0]
+	if o.ID != id || o.Message != sent || o.Result != messaging.ResultSuccess {
+		t.Errorf("outcome %v %v %v; want %v %v Success", o.ID, o.Message, o.Result, id, sent)
+	}
+	if got := <-senders; !got.Equal(replyTo) {
+		t.Errorf("handler's Sender %v, want %v", got, replyTo)
+	}
+}
+
 // TestOutcomesToActor: the sending actor receives each of its messages'
 // outcomes as a *Outcome naming the message.
 func TestOutcomesToActor(t *testing.T) {

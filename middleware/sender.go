@@ -55,12 +55,16 @@ func (d *Delivery) Send(ctx actor.SenderContext, target *actor.PID, msg any) (me
 	if target == nil {
 		return messaging.ID{}, fmt.Errorf("middleware: Send %T: nil target", msg)
 	}
-	kind, ok := d.kinds.of(msg)
+	env, _ := msg.(*actor.MessageEnvelope)
+	inner := msg
+	if env != nil {
+		inner = env.Message // an envelope sets the reply-to (Sender) and headers
+	}
+	kind, ok := d.kinds.of(inner)
 	if !ok {
 		ctx.Send(target, msg)
 		return messaging.ID{}, nil
 	}
-	env, _ := msg.(*actor.MessageEnvelope)
 	if env == nil {
 		env = &actor.MessageEnvelope{Message: msg}
 	}

@@ -27,7 +27,9 @@ func (o *orchestrator) step(ctx actor.Context) {
 	}
 	o.inflight, o.sentAt = true, time.Now()
 	// The envelope's Sender is this actor, so StepCompleted comes back here.
-	if _, err := o.d.Send(ctx, o.fc, &actor.MessageEnvelope{Message: m, Sender: ctx.Self()}); err != nil {
+	id, err := o.d.Send(ctx, o.fc, &actor.MessageEnvelope{Message: m, Sender: ctx.Self()})
+	o.stepID = id
+	if err != nil {
 		o.inflight = false
 		o.recover(ctx, "ComputeForces not sent: "+err.Error(), false)
 	}

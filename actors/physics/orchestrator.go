@@ -6,6 +6,7 @@ import (
 	"github.com/asynkron/protoactor-go/actor"
 	"github.com/protoack/protoack/actors/forcecompute/kernel"
 	"github.com/protoack/protoack/actors/protocol"
+	"github.com/protoack/protoack/messaging"
 	"github.com/protoack/protoack/middleware"
 )
 
@@ -53,7 +54,8 @@ type orchestrator struct {
 
 	seq       uint64 // of the last ComputeForces sent
 	inflight  bool
-	carriesV  uint64 // params version carried by the step in flight
+	stepID    messaging.ID // of the step in flight
+	carriesV  uint64       // params version carried by the step in flight
 	sentAt    time.Time
 	completed uint64 // highest seq completed
 	timer     *time.Timer

@@ -1,6 +1,7 @@
 package physics
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -31,15 +32,21 @@ func (o *orchestrator) armRemoteDeadline(ctx actor.Context) {
 }
 
 // onRemoteTerminated: the remote ForceCompute's node stopped or became
-// unreachable. A recovery starts, unless one is already under way (its
-// messages fail or time out by themselves).
+// unreachable. The step in flight is ended Undeliverable at once, so it
+// is never re-sent to the node's next process, and its outcome starts the
+// recovery; otherwise a recovery starts now, unless one is already under
+// way (its messages fail or time out by themselves).
 func (o *orchestrator) onRemoteTerminated(ctx actor.Context) {
 	o.stats.RemoteDown++
+	reason := fmt.Sprintf("ForceCompute node %s terminated", o.fc.Address)
+	if o.inflight && o.d.Tracker().Fail(o.stepID, errors.New(reason)) {
+		return
+	}
 	if o.recovering && o.phase == phaseSetup {
 		return
 	}
 	o.inflight = false
-	o.recover(ctx, fmt.Sprintf("ForceCompute node %s terminated", o.fc.Address), true)
+	o.recover(ctx, reason, true)
 }
 
 // rewatch watches the remote ForceCompute again once a recovery reached

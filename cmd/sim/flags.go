@@ -33,6 +33,7 @@ type options struct {
 	dup      float64
 	crash    int
 	quiet    bool
+	remote   remoteFlags // -compute and its companions (remote.go)
 }
 
 const usageHead = `Usage: sim [flags]
@@ -70,6 +71,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.Float64Var(&o.dup, "dup", 0, "fault: deliver this share (0..1) of tracked messages twice")
 	fs.IntVar(&o.crash, "crash-every", 0, "fault: ForceCompute panics on every `N`th ComputeForces (0: never)")
 	fs.BoolVar(&o.quiet, "q", false, "no progress on stderr")
+	o.remote.register(fs)
 	if err := cli.Parse(fs, args); err != nil {
 		return o, err
 	}
@@ -102,6 +104,9 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		if _, err := graphio.FormatOf(o.out); err != nil {
 			return o, cli.Usagef("-out %s: %v", o.out, err)
 		}
+	}
+	if err := o.remote.check(o); err != nil {
+		return o, err
 	}
 	return o, o.check()
 }

@@ -37,7 +37,7 @@ func layout(ctx context.Context, o options, stdin io.Reader, stdout, stderr io.W
 	if s := g.Stats; s.SelfLoops+s.Duplicates > 0 {
 		fmt.Fprintf(stderr, "sim: dropped %d self-loops and %d duplicate edges\n", s.SelfLoops, s.Duplicates)
 	}
-	if o.backend == forcecompute.BackendCUDA {
+	if o.backend == forcecompute.BackendCUDA && o.remote.compute == "" {
 		if ok, reason := cuda.Available(); !ok {
 			return cli.Usagef("-backend cuda: CUDA unavailable: %s", reason)
 		}
@@ -47,8 +47,13 @@ func layout(ctx context.Context, o options, stdin io.Reader, stdout, stderr io.W
 		return slog.New(slog.DiscardHandler) // protoactor's own info lines (restarts, dead letters)
 	}))
 	defer system.Shutdown()
+	rr, err := startRemote(system, o.remote) // nil without -compute
+	if err != nil {
+		return err
+	}
+	defer rr.close()
 
-	opts := append(physics.DeliveryOptions(faultPolicies(o)), middleware.WithLogger(log))
+	opts := append(physics.DeliveryOptions(rr.policies(faultPolicies(o))), middleware.WithLogger(log))
 	d, err := middleware.New(system, opts...)
 	if err != nil {
 		return err
@@ -68,7 +73,7 @@ func layout(ctx context.Context, o options, stdin io.Reader, stdout, stderr io.W
 		energy = 1e-300 // run exactly -ticks; "settled" is judged at the end
 	}
 	pid, err := physics.Spawn(system.Root, physics.Config{
-		Delivery: d, ForceCompute: fc, Backend: o.backend, Params: o.params, Graph: g.Graph,
+		Delivery: d, ForceCompute: fc, Remote: rr.forceCompute(), RemoteTimeout: rr.timeout(), Backend: o.backend, Params: o.params, Graph: g.Graph,
 		Settle: true, EnergyPerNode: energy, CalmTicks: 10, MaxIterations: limit, Logger: log,
 		OnEvent: func(e *protocol.Event) {
 			select {
@@ -118,7 +123,9 @@ func layout(ctx context.Context, o options, stdin io.Reader, stdout, stderr io.W
 	_ = system.Root.StopFuture(pid).Wait()
 	drain(d, drainFor)
 	_ = d.Close() // what is still pending becomes Abandoned: the books are final
+	remote := rr.report(system, st)
 	r := newReport(g, o, st, settled, time.Since(start), d.Tracker().Summary())
+	r.Remote = remote
 	if o.json {
 		return r.writeJSON(stdout)
 	}
@@ -210,7 +217,7 @@ func wait(ctx context.Context, system *actor.ActorSystem, pid *actor.PID, events
 			switch e.Kind {
 			case physics.EventEquilibrium, physics.EventLimit, physics.EventFailed:
 				return e.Kind, nil
-			case physics.EventRecovering, physics.EventRecovered, physics.EventFallback, physics.EventPartial:
+			case physics.EventRecovering, physics.EventRecovered, physics.EventFallback, physics.EventPartial, physics.EventLocal:
 				fmt.Fprintf(stderr, "sim: %s at tick %d: %s\n", e.Kind, e.Iteration, e.Reason)
 			}
 		case <-poll.C:

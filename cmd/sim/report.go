@@ -28,6 +28,7 @@ type report struct {
 	DroppedDups    int            `json:"dropped_duplicate_edges"`
 	Delivery       deliveryCounts `json:"delivery"`
 	Kinds          []kindReport   `json:"kinds"`
+	Remote         *remoteReport  `json:"remote,omitempty"` // with -compute (remote.go)
 	summary        messaging.Summary
 	recoveryEvents map[string]int
 }
@@ -100,6 +101,7 @@ func (r *report) writeText(w io.Writer) {
 	if r.Recoveries > 0 || r.Fallbacks > 0 {
 		fmt.Fprintf(w, "recoveries: %d (recovered %d, fallbacks to the CPU %d)\n", r.Recoveries, r.recoveryEvents[physics.EventRecovered], r.Fallbacks)
 	}
+	r.Remote.writeText(w)
 	d := r.Delivery
 	fmt.Fprintf(w, "delivery: %d sent, %d acked, %d failed, %d re-sends, %d exhausted, %d undeliverable, %d abandoned, %d pending, %d lost\n",
 		d.Sent, d.Acked, d.Failed, d.Retried, d.Exhausted, d.Undeliverable, d.Abandoned, d.Pending, d.Lost)
