@@ -145,3 +145,7 @@ func (d *Delivery) deliver(o *Outcome, self *actor.PID) {
 		d.cfg.onOutcome(*o)
 	}
 }
+
+// OutcomesToActor reports whether the Delivery was built with
+// WithOutcomesToActor, for actors that rely on it.
+func (d *Delivery) OutcomesToActor() bool { return d.cfg.outcomesToActor }

@@ -78,6 +78,9 @@ func (c Config) withDefaults() (Config, error) {
 	if c.Delivery == nil {
 		return c, errors.New("physics: Config.Delivery is nil")
 	}
+	if !c.Delivery.OutcomesToActor() {
+		return c, errors.New("physics: Config.Delivery: built without middleware.WithOutcomesToActor (use DeliveryOptions)")
+	}
 	if c.Backend == "" {
 		c.Backend = "auto"
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/protoack/protoack/actors/forcecompute/kernel/kerneltest"
 	"github.com/protoack/protoack/actors/physics"
 	"github.com/protoack/protoack/actors/protocol"
+	"github.com/protoack/protoack/middleware"
 )
 
 // TestSlowSubscriber: a subscriber that never gets past its first frame
@@ -148,12 +149,18 @@ func TestConfigErrors(t *testing.T) {
 	w := newWorld(t, nil)
 	bad := params()
 	bad.Damping = 2
+	plain, err := middleware.New(w.sys, protocol.Options(nil)...) // no WithOutcomesToActor
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer plain.Close()
 	for name, c := range map[string]physics.Config{
 		"Delivery": {},
-		"Backend":  {Delivery: w.d, Backend: "gpu"},
-		"Params":   {Delivery: w.d, Params: bad},
-		"Graph":    {Delivery: w.d, Graph: kernel.Graph{Nodes: 2, RowPtr: []int32{0, 1}}},
-		"RateHz":   {Delivery: w.d, RateHz: -1},
+		"built without middleware.WithOutcomesToActor": {Delivery: plain},
+		"Backend": {Delivery: w.d, Backend: "gpu"},
+		"Params":  {Delivery: w.d, Params: bad},
+		"Graph":   {Delivery: w.d, Graph: kernel.Graph{Nodes: 2, RowPtr: []int32{0, 1}}},
+		"RateHz":  {Delivery: w.d, RateHz: -1},
 	} {
 		if _, err := physics.Spawn(w.sys.Root, c); err == nil || !strings.Contains(err.Error(), name) {
 			t.Errorf("%s: %v, want an error naming it", name, err)
