@@ -38,6 +38,18 @@ type Resend struct {
 	Kind    Kind
 	Attempt int
 	Fn      ResendFunc
+	By      Resender // when Fn is nil: the message's Data, if a Resender
+}
+
+// Do performs the re-send through Fn or By; without either it does nothing.
+func (r *Resend) Do() error {
+	switch {
+	case r.Fn != nil:
+		return r.Fn(r.ID, r.Attempt)
+	case r.By != nil:
+		return r.By.Resend(r.ID, r.Attempt)
+	}
+	return nil
 }
 
 // Actions are what Advance asks the driver to do: re-sends to perform and
@@ -394,7 +406,11 @@ func (c *Core) advance(t int64, acts *Actions) {
 		e.attempt++
 		c.awaitAck(i, e, t)
 		e.ks.stats[c.stripe].retried++
-		acts.Resends = append(acts.Resends, Resend{ID: e.id, Kind: e.ks.kind, Attempt: int(e.attempt), Fn: e.resend})
+		r := Resend{ID: e.id, Kind: e.ks.kind, Attempt: int(e.attempt), Fn: e.resend}
+		if r.Fn == nil {
+			r.By, _ = e.data.(Resender)
+		}
+		acts.Resends = append(acts.Resends, r)
 	}
 }
 

@@ -3,6 +3,7 @@ package messaging
 import (
 	"encoding/binary"
 	"fmt"
+	"math/bits"
 	"math/rand/v2"
 
 	"github.com/google/uuid"
@@ -54,4 +55,14 @@ func idFrom(r *rand.ChaCha8) ID {
 	id[6] = id[6]&0x0f | 0x40 // version 4
 	id[8] = id[8]&0x3f | 0x80 // variant RFC 4122
 	return id
+}
+
+// hash mixes all of id's bytes: random IDs vary everywhere, and IDs made
+// of a fixed prefix and a counter (as middleware makes them) in the last
+// bytes only. Shards use its high bits and the recent set its low ones.
+func (id *ID) hash() uint64 {
+	a := binary.LittleEndian.Uint64(id[:8])
+	b := binary.LittleEndian.Uint64(id[8:])
+	h := (a ^ bits.RotateLeft64(b, 32)) * 0x9e3779b97f4a7c15
+	return h ^ h>>29
 }

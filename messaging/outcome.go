@@ -12,11 +12,18 @@ import (
 // message is finally given up.
 type ResendFunc func(id ID, attempt int) error
 
+// Resender is a Message.Data that re-sends its message, used when
+// Message.Resend is nil. Unlike a ResendFunc bound to a value, it costs no
+// allocation per message. The same rules as for ResendFunc apply.
+type Resender interface {
+	Resend(id ID, attempt int) error
+}
+
 // Message is what Track registers.
 type Message struct {
 	ID     ID         // zero: the Tracker draws a new random ID
 	Kind   Kind       // selects the Policy and the metrics row
-	Resend ResendFunc // nil: timeouts still count attempts, but nothing is re-sent
+	Resend ResendFunc // nil: Data's, if it is a Resender; else timeouts still count attempts, but nothing is re-sent
 	Data   any        // opaque; handed back in the Outcome
 }
 

@@ -2,7 +2,7 @@ package messaging
 
 // recentSet remembers recently ended IDs, so that a late ack for one of
 // them counts as a duplicate rather than unknown. It is a direct-mapped
-// cache: an ID lives in the slot its random bits pick, and a newer ID
+// cache: an ID lives in the slot its hash picks, and a newer ID
 // that picks the same slot evicts it. That costs one store per ended
 // message, with no hashing or deletes; the price is that an ID may be
 // forgotten before n others have ended.
@@ -23,9 +23,7 @@ func newRecentSet(n int) recentSet {
 }
 
 func (r *recentSet) slot(id ID) *ID {
-	// Bytes 8..15 of a v4 UUID are random but for the variant bits.
-	h := uint64(id[9]) | uint64(id[10])<<8 | uint64(id[11])<<16 | uint64(id[12])<<24 | uint64(id[13])<<32
-	return &r.slots[h&r.mask]
+	return &r.slots[id.hash()&r.mask]
 }
 
 func (r *recentSet) add(id ID) {

@@ -106,8 +106,10 @@ func NewTracker(opts ...Option) (*Tracker, error) {
 	return t, nil
 }
 
+// shard picks id's shard from the high bits of its hash (each shard's
+// recent set uses the low ones).
 func (t *Tracker) shard(id ID) *shard {
-	return &t.shards[(uint64(id[0])|uint64(id[1])<<8|uint64(id[2])<<16)&t.mask]
+	return &t.shards[(id.hash()>>40)&t.mask]
 }
 
 func (t *Tracker) now() int64 {
@@ -343,14 +345,12 @@ func (s *shard) resend(rs []Resend) {
 		return
 	}
 	defer s.t.resending.Done()
-	for _, r := range rs {
+	for i := range rs {
+		r := &rs[i]
 		if s.t.closed.Load() {
 			return // the message was abandoned; Close is waiting
 		}
-		if r.Fn == nil {
-			continue
-		}
-		if err := r.Fn(r.ID, r.Attempt); err != nil {
+		if err := r.Do(); err != nil {
 			s.t.cfg.log.Debug("re-send failed", "id", r.ID, "kind", r.Kind, "attempt", r.Attempt, "err", err)
 			s.mu.Lock()
 			s.core.NoteError(r.ID, fmt.Errorf("re-send %d: %w", r.Attempt, err))

@@ -513,3 +513,59 @@ func TestTrackerLogsEveryGiveUpThroughWithLogger(t *testing.T) {
 	}
 	assert.Equal(t, want, buf.lines(), "one warning per give-up, none for Success")
 }
+
+// resender is a Message.Data that re-sends itself.
+type resender struct{ attempts []int }
+
+func (r *resender) Resend(_ messaging.ID, attempt int) error {
+	r.attempts = append(r.attempts, attempt)
+	return nil
+}
+
+// TestTrackerResendsThroughDataResender: with no Resend function, a Data
+// that is a Resender gets the re-sends, on the same schedule; an explicit
+// Resend wins over it.
+func TestTrackerResendsThroughDataResender(t *testing.T) {
+	tr, clk, outs := newFakeTracker(t)
+	viaData, other := &resender{}, &resender{}
+	_, err := tr.Track(messaging.Message{Kind: kindFast, Data: viaData})
+	require.NoError(t, err)
+	var byFunc []int
+	_, err = tr.Track(messaging.Message{Kind: kindFast, Data: other, Resend: func(_ messaging.ID, attempt int) error {
+		byFunc = append(byFunc, attempt)
+		return nil
+	}})
+	require.NoError(t, err)
+	clk.Advance(10 * time.Second)
+	assert.Equal(t, []int{2, 3}, viaData.attempts)
+	assert.Equal(t, []int{2, 3}, byFunc)
+	assert.Empty(t, other.attempts, "Resend wins over Data's Resender")
+	require.Len(t, outs.all(), 2)
+}
+
+// TestTrackerSpreadsCounterIDs: IDs that differ only in their last bytes
+// (a fixed prefix and a counter, as middleware makes them) keep apart in
+// the recent set, so late acks for them count as duplicates.
+func TestTrackerSpreadsCounterIDs(t *testing.T) {
+	tr, _, _ := newFakeTracker(t, messaging.WithShards(8))
+	const n = 4096
+	ids := make([]messaging.ID, n)
+	for i := range ids {
+		ids[i][0], ids[i][6] = 0xab, 0x40
+		ids[i][14], ids[i][15] = byte(i>>8), byte(i)
+		_, err := tr.Track(messaging.Message{ID: ids[i], Kind: kindFast})
+		require.NoError(t, err)
+	}
+	for _, id := range ids {
+		require.Equal(t, messaging.AckMatched, tr.Acknowledge(messaging.Success(id)))
+	}
+	dup := 0
+	for _, id := range ids[n-512:] {
+		if tr.Acknowledge(messaging.Success(id)) == messaging.AckDuplicate {
+			dup++
+		}
+	}
+	assert.Greater(t, dup, 400, "late acks of counter IDs count as duplicates")
+	s := tr.Summary()
+	assert.Equal(t, uint64(n), s.Totals.Sent)
+}

@@ -26,6 +26,7 @@ type Delivery struct {
 	root      *actor.RootContext // the application's, with the sender middleware
 	routeID   string             // the ack route's process ID
 	routes    routes
+	ids       idSource
 	window    *window
 	props     propsSet
 	lanes     lanes
@@ -75,6 +76,7 @@ func New(system *actor.ActorSystem, opts ...Option) (*Delivery, error) {
 		d.window = cfg.dedupOf.window
 	}
 	d.routes.init()
+	d.ids.init()
 	d.lanes.init(d)
 	d.plain = actor.NewRootContext(system, nil)
 	d.routeID = "protoack-acks" + system.ProcessRegistry.NextId()

@@ -80,6 +80,13 @@ func IDOf(ctx interface {
 	if s == "" {
 		return messaging.ID{}, false
 	}
+	if len(s) == shortLen {
+		// The short form: the handler's trackedContext holds the delivery.
+		if e := processing(ctx); e != nil {
+			return e.key.id, true
+		}
+		return messaging.ID{}, false
+	}
 	id, err := messaging.ParseID(s)
 	return id, err == nil
 }

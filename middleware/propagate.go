@@ -11,8 +11,9 @@ import (
 // PropsOption installs the Delivery on an actor's Props: its sender and
 // receiver middleware, appended after any already there (so innermost:
 // the sender middleware is closest to the wire, the receiver middleware
-// closest to the handler), and a spawn middleware that does the same for
-// every child the actor spawns. It is idempotent per Props: applying it
+// closest to the handler), a context decorator that lets a handler's
+// tracked message go without a per-message header, and a spawn middleware
+// that does the same for every child the actor spawns. It is idempotent per Props: applying it
 // again, or spawning many children from one Props, installs nothing twice.
 //
 //	props := actor.PropsFromProducer(newWorker, d.PropsOption())
@@ -39,6 +40,7 @@ func (d *Delivery) configure(p *actor.Props) {
 		actor.WithSenderMiddleware(d.SenderMiddleware()),
 		actor.WithReceiverMiddleware(d.ReceiverMiddleware()),
 		actor.WithSpawnMiddleware(d.SpawnMiddleware()),
+		actor.WithContextDecorator(d.decorator()),
 	)
 }
 

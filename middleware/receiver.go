@@ -37,24 +37,32 @@ func (d *Delivery) ReceiverMiddleware() actor.ReceiverMiddleware {
 }
 
 func (d *Delivery) receive(ctx actor.ReceiverContext, env *actor.MessageEnvelope, idText string, next actor.ReceiverFunc) {
-	id, err := messaging.ParseID(idText)
 	self := ctx.Self()
+	id, short := shortID(idText, env.Sender)
+	var err error
+	if !short {
+		id, err = messaging.ParseID(idText)
+	}
 	if err != nil || self == nil {
 		d.cfg.log.Debug("protoack: bad ID header; processing untracked", "err", err)
 		next(ctx, env)
 		return
 	}
+	// A short form is a first attempt with no reply-to (see ids.go).
 	var replyTo *actor.PID
-	if s := env.GetHeader(HeaderReplyTo); s != "" {
-		replyTo = parsePID(s)
-		if replyTo != nil && replyTo.Equal(env.Sender) {
-			// Forwarded by an actor without the middleware: the Sender is
-			// the original requester, not an ack route. That hop acked.
-			next(ctx, env)
-			return
+	attempt := 1
+	if !short {
+		if s := env.GetHeader(HeaderReplyTo); s != "" {
+			replyTo = parsePID(s)
+			if replyTo != nil && replyTo.Equal(env.Sender) {
+				// Forwarded by an actor without the middleware: the Sender is
+				// the original requester, not an ack route. That hop acked.
+				next(ctx, env)
+				return
+			}
 		}
+		attempt = parseAttempt(env.GetHeader(HeaderAttempt))
 	}
-	attempt := parseAttempt(env.GetHeader(HeaderAttempt))
 	route := env.Sender
 	now := time.Now()
 	v, e, was := d.window.begin(wkey{id, self.Id}, attempt, route, now)
@@ -71,29 +79,62 @@ func (d *Delivery) receive(ctx actor.ReceiverContext, env *actor.MessageEnvelope
 	}
 	// The handler sees the envelope's own sender (HeaderReplyTo), not the
 	// ack route; the received envelope is shared, so it is not changed.
-	// The window keeps this envelope's address only to recognise a
-	// Forward of it; the handler may Stash it.
-	henv := &actor.MessageEnvelope{Header: env.Header, Message: env.Message, Sender: replyTo}
-	e.env = henv
-	d.run(ctx, henv, e, next)
+	// The window keeps the handler's envelope address only to recognise a
+	// Forward of it; the handler may Stash it. A short-form ID needs the
+	// handler's context to be a trackedContext (IDOf reads it there);
+	// otherwise the handler's envelope gets the full header.
+	*e.env = actor.MessageEnvelope{Header: env.Header, Message: env.Message, Sender: replyTo}
+	tc, _ := ctx.(*trackedContext)
+	if short && tc == nil {
+		e.env.Header = fullHeader(env.Header, id)
+	}
+	d.run(ctx, tc, e, next)
+}
+
+// fullHeader returns a copy of h with HeaderID in the full form.
+func fullHeader(h map[string]string, id messaging.ID) map[string]string {
+	f := make(map[string]string, len(h))
+	for k, v := range h {
+		f[k] = v
+	}
+	f[HeaderID] = id.String()
+	return f
 }
 
 // run calls the handler and acks its outcome, also when it panics, unless
-// the handler forwarded the message or deferred its ack.
-func (d *Delivery) run(ctx actor.ReceiverContext, env *actor.MessageEnvelope, e *entry, next actor.ReceiverFunc) {
+// the handler forwarded the message or deferred its ack. With a
+// trackedContext tc, the handler's context holds e meanwhile.
+func (d *Delivery) run(ctx actor.ReceiverContext, tc *trackedContext, e *entry, next actor.ReceiverFunc) {
+	env := e.env
+	var prev *entry
+	if tc != nil {
+		prev, tc.cur = tc.cur, e
+	}
 	defer func() {
 		e.env = nil
+		if tc != nil {
+			tc.cur = prev
+		}
 		if r := recover(); r != nil {
-			if d.window.owned(e) {
-				d.end(e, Reply{Status: messaging.StatusFailed, Reason: fmt.Sprint("panic: ", r)})
-			}
+			d.endOwned(e, Reply{Status: messaging.StatusFailed, Reason: fmt.Sprint("panic: ", r)})
 			panic(r)
 		}
 	}()
 	next(ctx, env)
-	if d.window.owned(e) {
-		d.end(e, e.reply)
+	d.endOwned(e, e.reply)
+}
+
+// endOwned is end, when the receiver middleware still owns e's ack (the
+// handler neither forwarded it nor deferred it).
+func (d *Delivery) endOwned(e *entry, r Reply) bool {
+	if r.Status == messaging.StatusUnknown {
+		r.Status = messaging.StatusSuccess
 	}
+	if !d.window.finishOwned(e, r.Status, r.Reason, r.Metadata) {
+		return false
+	}
+	d.ackEnd(e, r)
+	return true
 }
 
 // end records e's outcome and acks it; a second end of e does nothing.
@@ -104,9 +145,14 @@ func (d *Delivery) end(e *entry, r Reply) bool {
 	if !d.window.finish(e, r.Status, r.Reason, r.Metadata) {
 		return false
 	}
+	d.ackEnd(e, r)
+	return true
+}
+
+// ackEnd acks e's recorded outcome r.
+func (d *Delivery) ackEnd(e *entry, r Reply) {
 	d.sendAck(e.route, messaging.Ack{ID: e.key.id, Status: r.Status, Reason: r.Reason, Attempt: e.attempt,
 		Time: time.Now(), Metadata: r.Metadata})
-	return true
 }
 
 // sendAck sends a to route through the Delivery's plain root context

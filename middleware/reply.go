@@ -60,7 +60,10 @@ func (d *Delivery) current(ctx handlerContext, op string) (*entry, error) {
 	if !ok || self == nil {
 		return nil, fmt.Errorf("middleware: %s: the message is not tracked", op)
 	}
-	e := d.window.find(wkey{id, self.Id})
+	e := processing(ctx)
+	if e == nil || e.key.id != id {
+		e = d.window.find(wkey{id, self.Id})
+	}
 	if e == nil || !d.window.owned(e) {
 		return nil, fmt.Errorf("middleware: %s: message %v is not being processed here (ended, forwarded or deferred)", op, id)
 	}

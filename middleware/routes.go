@@ -15,20 +15,14 @@ const routeSlots = 1 << 16
 // holds its message from send to outcome, or until a message 65536 sends
 // later takes the slot.
 type routes struct {
-	next  atomic.Uint32
 	slots []atomic.Pointer[pending]
 }
 
 func (r *routes) init() { r.slots = make([]atomic.Pointer[pending], routeSlots) }
 
-// add gives p a fresh non-zero sequence number (p.seq) and stores it.
+// add stores p under its sequence number (p.seq, from idSource.take).
 func (r *routes) add(p *pending) {
-	seq := r.next.Add(1)
-	for seq == 0 {
-		seq = r.next.Add(1)
-	}
-	p.seq = seq
-	r.slots[seq%routeSlots].Store(p)
+	r.slots[p.seq%routeSlots].Store(p)
 }
 
 // get returns the message sent with seq, or nil.

@@ -77,7 +77,6 @@ func (d *Delivery) Send(ctx actor.SenderContext, target *actor.PID, msg any) (me
 type pending struct {
 	d      *Delivery
 	id     messaging.ID
-	idText string
 	kind   messaging.Kind
 	target *actor.PID
 	msg    any
@@ -87,17 +86,21 @@ type pending struct {
 	routePID actor.PID
 	self     *actor.PID // the sending actor, for WithOutcomesToActor and WithAcksToActor
 	seq      uint32
+	first    actor.MessageEnvelope // the first attempt's, when short
 }
 
 // send registers the message with the tracker, then sends it through next
-// with headers and its ack route. On a refusal it sends nothing.
+// with its ID and ack route. On a refusal it sends nothing. A message with
+// no headers of the caller's and no Sender (no Request) goes with the
+// short form of its ID, in the Delivery's shared header (ids.go); others,
+// and re-sends, with the full headers.
 func (d *Delivery) send(ctx actor.SenderContext, target *actor.PID, env *actor.MessageEnvelope, kind messaging.Kind, next actor.SenderFunc) (messaging.ID, error) {
 	p := &pending{d: d, kind: kind, target: target, msg: env.Message}
 	if _, root := ctx.(*actor.RootContext); !root && d.toActor() {
 		p.self = ctx.Self()
 	}
-	p.id = d.tracker.NewID()
-	p.idText = p.id.String()
+	seq, id, short := d.ids.take()
+	p.seq, p.id = seq, id
 	if len(env.Header) > 0 {
 		p.header = make(map[string]string, len(env.Header))
 		for k, v := range env.Header {
@@ -117,11 +120,17 @@ func (d *Delivery) send(ctx actor.SenderContext, target *actor.PID, env *actor.M
 	d.routes.add(p)
 	p.routePID.Address, p.routePID.Id, p.routePID.RequestId = d.system.Address(), d.routeID, p.seq
 	p.route = &p.routePID
-	if _, err := d.tracker.Track(messaging.Message{ID: p.id, Kind: kind, Resend: p.resend, Data: p}); err != nil {
+	if _, err := d.tracker.Track(messaging.Message{ID: p.id, Kind: kind, Data: p}); err != nil {
 		d.routes.remove(p)
 		return messaging.ID{}, fmt.Errorf("middleware: %s not sent: %w", kind, err)
 	}
-	out := p.envelope(1)
+	var out *actor.MessageEnvelope
+	if p.header == nil {
+		p.first = actor.MessageEnvelope{Header: short, Message: p.msg, Sender: p.route}
+		out = &p.first
+	} else {
+		out = p.envelope(1)
+	}
 	if d.cfg.msgLink == nil {
 		next(ctx, target, out)
 		return p.id, nil
@@ -135,38 +144,44 @@ func (d *Delivery) send(ctx actor.SenderContext, target *actor.PID, env *actor.M
 // next hop. It returns false when env is not such a message (e.g. the app
 // built an envelope with copied headers), which is then sent as new.
 func (d *Delivery) forward(ctx actor.SenderContext, target *actor.PID, env *actor.MessageEnvelope, next actor.SenderFunc) bool {
-	self := ctx.Self()
-	if self == nil {
-		return false
+	e := processing(ctx)
+	if e == nil || e.env != env {
+		self := ctx.Self()
+		if self == nil {
+			return false
+		}
+		id, err := messaging.ParseID(env.Header[HeaderID])
+		if err != nil {
+			return false
+		}
+		if e = d.window.find(wkey{id, self.Id}); e == nil || e.env != env {
+			return false
+		}
 	}
-	id, err := messaging.ParseID(env.Header[HeaderID])
-	if err != nil {
-		return false
-	}
-	e := d.window.find(wkey{id, self.Id})
-	if e == nil || e.env != env || !d.window.handOff(e, target, false) {
+	if !d.window.handOff(e, target, false) {
 		return false
 	}
 	next(ctx, target, &actor.MessageEnvelope{Header: env.Header, Message: env.Message, Sender: e.route})
 	return true
 }
 
-// envelope builds a fresh envelope for one attempt: in-process the
-// receiver gets the very pointer sent, so attempts never share one.
+// envelope builds a fresh envelope, with the full headers, for one
+// attempt: in-process the receiver gets the very pointer sent, so
+// attempts never share one.
 func (p *pending) envelope(attempt int) *actor.MessageEnvelope {
 	h := make(map[string]string, len(p.header)+3)
 	for k, v := range p.header {
 		h[k] = v
 	}
-	h[HeaderID] = p.idText
+	h[HeaderID] = p.id.String()
 	h[HeaderKind] = string(p.kind)
 	h[HeaderAttempt] = attemptText(attempt)
 	return &actor.MessageEnvelope{Header: h, Message: p.msg, Sender: p.route}
 }
 
-// resend is the message's messaging.ResendFunc. It runs on the tracker's
+// Resend makes pending a messaging.Resender. It runs on the tracker's
 // timer goroutine, so it only queues the send on the target's lane, which
 // sends through the Delivery's own plain root context.
-func (p *pending) resend(_ messaging.ID, attempt int) error {
+func (p *pending) Resend(_ messaging.ID, attempt int) error {
 	return p.d.lanes.resend(p, attempt)
 }

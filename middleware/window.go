@@ -34,7 +34,14 @@ type windowShard struct {
 	mu        sync.Mutex
 	cur, prev map[wkey]*entry
 	curStart  time.Time
+	entries   []entry                 // allocated in chunks, handed out one by one
+	envs      []actor.MessageEnvelope // handler envelopes, likewise
 }
+
+// chunk is how many entries (and handler envelopes) one allocation makes.
+// A chunk lives while any of its entries is remembered (or envelopes
+// referenced), which the generations bound.
+const chunk = 64
 
 // entry is one delivery's state. status is messaging.StatusUnknown while
 // it is being processed; the fields above the guarded ones are set before
@@ -53,7 +60,7 @@ type entry struct {
 	deferred bool       // a Deferred owns the ack
 
 	// Set and read on the handler's goroutine only.
-	env   *actor.MessageEnvelope // the envelope the handler got, to recognise Forward
+	env   *actor.MessageEnvelope // the envelope the handler gets, to recognise Forward
 	reply Reply                  // set by Reply/Report; Status 0 means Success
 }
 
@@ -83,7 +90,9 @@ func newWindow(count int, age time.Duration) *window {
 	return w
 }
 
-func (w *window) shard(id messaging.ID) *windowShard { return &w.shards[id[0]&15] }
+// shard picks id's shard from its first and last bytes (see
+// messaging.Tracker's shards).
+func (w *window) shard(id messaging.ID) *windowShard { return &w.shards[(id[0]^id[15])&15] }
 
 // lookup returns k's entry, if remembered and not older than maxAge.
 // s.mu is held.
@@ -99,8 +108,9 @@ func (s *windowShard) lookup(k wkey, now time.Time, maxAge time.Duration) *entry
 }
 
 // begin decides what to do with attempt of delivery k. With process, e is
-// a fresh entry now recorded as in progress; otherwise e is the existing
-// entry and d its recorded outcome.
+// a fresh entry now recorded as in progress, with an empty envelope
+// (e.env) for the handler; otherwise e is the existing entry and d its
+// recorded outcome.
 func (w *window) begin(k wkey, attempt int, route *actor.PID, now time.Time) (v verdict, e *entry, d done) {
 	s := w.shard(k.id)
 	s.mu.Lock()
@@ -123,7 +133,17 @@ func (w *window) begin(k wkey, attempt int, route *actor.PID, now time.Time) (v 
 	if len(s.cur) == 0 {
 		s.curStart = now
 	}
-	e = &entry{key: k, at: now, attempt: attempt, route: route}
+	if len(s.entries) == 0 {
+		s.entries = make([]entry, chunk)
+	}
+	e = &s.entries[0]
+	s.entries = s.entries[1:]
+	*e = entry{key: k, at: now, attempt: attempt, route: route}
+	if len(s.envs) == 0 {
+		s.envs = make([]actor.MessageEnvelope, chunk)
+	}
+	e.env = &s.envs[0]
+	s.envs = s.envs[1:]
 	s.cur[k] = e
 	return process, e, done{}
 }
@@ -135,6 +155,19 @@ func (w *window) finish(e *entry, status messaging.Status, reason string, meta m
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if e.status != messaging.StatusUnknown {
+		return false
+	}
+	e.status, e.reason, e.meta = status, reason, meta
+	return true
+}
+
+// finishOwned records e's outcome if the receiver middleware still owns
+// its ack (not ended, forwarded or deferred), and reports whether it did.
+func (w *window) finishOwned(e *entry, status messaging.Status, reason string, meta map[string]string) bool {
+	s := w.shard(e.key.id)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if e.status != messaging.StatusUnknown || e.fwd != nil || e.deferred {
 		return false
 	}
 	e.status, e.reason, e.meta = status, reason, meta

@@ -7,7 +7,7 @@ import (
 	"github.com/protoack/protoack/messaging"
 )
 
-// idN returns a distinct ID whose first byte (the shard) is 0.
+// idN returns a distinct ID whose first and last bytes (the shard) are 0.
 func idN(n int) messaging.ID {
 	var id messaging.ID
 	id[1], id[2], id[3] = byte(n), byte(n>>8), byte(n>>16)

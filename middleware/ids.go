@@ -1,0 +1,78 @@
+package middleware
+
+import (
+	crand "crypto/rand"
+	"encoding/base64"
+	"encoding/binary"
+	"sync/atomic"
+
+	"github.com/asynkron/protoactor-go/actor"
+	"github.com/protoack/protoack/messaging"
+)
+
+// A Delivery's message IDs are a random 12-byte prefix of its own followed
+// by the message's sequence number, the RequestId of its ack route (4
+// bytes, big-endian). So a first attempt can name its ID in the short form
+// (HeaderID holding the prefix alone, in a header map shared by every
+// message of the Delivery) and the receiver rebuilds the ID from the
+// prefix and the ack route's RequestId: no per-message header. Every 2^32
+// messages the prefix changes (its last three bytes count the wraps of the
+// sequence number), so an ID is never drawn twice.
+
+// shortLen is the length of HeaderID's short form: the base64 prefix.
+const shortLen = 16
+
+// idSource hands out sequence numbers and the IDs built from them.
+type idSource struct {
+	next   atomic.Uint64 // high 32 bits: wraps; low: the sequence number
+	prefix [12]byte      // random, with the v4 UUID bits; bytes 9-11 XOR the wraps
+	short  atomic.Pointer[shortHeader]
+}
+
+// shortHeader is the header map of first attempts during one wrap.
+type shortHeader struct {
+	wraps  uint32
+	header map[string]string // never changed once published
+}
+
+func (s *idSource) init() {
+	_, _ = crand.Read(s.prefix[:])
+	s.prefix[6] = s.prefix[6]&0x0f | 0x40
+	s.prefix[8] = s.prefix[8]&0x3f | 0x80
+}
+
+// take returns a fresh non-zero sequence number, the ID made of it, and
+// the short header naming that ID's prefix.
+func (s *idSource) take() (seq uint32, id messaging.ID, header map[string]string) {
+	n := s.next.Add(1)
+	for uint32(n) == 0 {
+		n = s.next.Add(1)
+	}
+	seq, wraps := uint32(n), uint32(n>>32)
+	copy(id[:12], s.prefix[:])
+	id[9] ^= byte(wraps >> 16)
+	id[10] ^= byte(wraps >> 8)
+	id[11] ^= byte(wraps)
+	binary.BigEndian.PutUint32(id[12:], seq)
+	sh := s.short.Load()
+	if sh == nil || sh.wraps != wraps {
+		sh = &shortHeader{wraps: wraps, header: map[string]string{
+			HeaderID: base64.RawURLEncoding.EncodeToString(id[:12]),
+		}}
+		s.short.Store(sh)
+	}
+	return seq, id, sh.header
+}
+
+// shortID rebuilds the ID of a first attempt from HeaderID's short form
+// and its ack route; ok is false when either is not one.
+func shortID(text string, route *actor.PID) (id messaging.ID, ok bool) {
+	if len(text) != shortLen || route == nil || route.RequestId == 0 {
+		return id, false
+	}
+	if n, err := base64.RawURLEncoding.Decode(id[:12], []byte(text)); err != nil || n != 12 {
+		return messaging.ID{}, false
+	}
+	binary.BigEndian.PutUint32(id[12:], route.RequestId)
+	return id, true
+}
