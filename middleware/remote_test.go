@@ -53,8 +53,9 @@ func startRemote(port int) (*actor.ActorSystem, *remote.Remote) {
 
 // TestRemoteNode is the child process of TestRemoteRestart; it is skipped
 // otherwise. It hosts "worker", printing "P <seq>" for each message it
-// processes, and "echo", which answers *testpb.Plain requests (a plain
-// round trip, for the benchmarks). On "drain" from stdin it stops the worker, then sends a fence
+// processes, "echo", which answers *testpb.Plain requests (a plain
+// round trip, for the benchmarks), and "sink", which takes *testpb.Work
+// tracked and *testpb.Plain, answering only a Plain request (a fence). On "drain" from stdin it stops the worker, then sends a fence
 // request to the sender's "fence" actor over the same connection as its
 // acks, so that every ack it sent has reached the sender, then exits.
 func TestRemoteNode(t *testing.T) {
@@ -102,6 +103,15 @@ func TestRemoteNode(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer sys.Root.Stop(echo)
+	sink, err := sys.Root.SpawnNamed(actor.PropsFromFunc(func(ctx actor.Context) {
+		if _, ok := ctx.Message().(*testpb.Plain); ok && ctx.Sender() != nil {
+			ctx.Respond(&testpb.Plain{}) // a fence: what came before is processed
+		}
+	}, d.PropsOption()), "sink")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sys.Root.Stop(sink)
 	lines <- "READY\n"
 	in := bufio.NewScanner(os.Stdin)
 	for in.Scan() && in.Text() != "drain" {

@@ -23,7 +23,7 @@ import (
 const remoteWait = 60 * time.Second
 
 // freeAddr is 127.0.0.1 and a port that was free a moment ago.
-func freeAddr(t *testing.T) string {
+func freeAddr(t testing.TB) string {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -46,7 +46,7 @@ type node struct {
 
 var seqRE = regexp.MustCompile(`fc: ComputeForces seq=(\d+)`)
 
-func startNode(t *testing.T, addr string) *node {
+func startNode(t testing.TB, addr string) *node {
 	t.Helper()
 	n := &node{cmd: exec.Command(bin, "compute", "-listen", addr, "-v"), seqs: make(chan uint64, 1<<16), done: make(chan error, 1)}
 	stdout, err := n.cmd.StdoutPipe()
@@ -112,7 +112,7 @@ func (n *node) lines() string {
 }
 
 // untilSeq waits for the node to handle ComputeForces seq >= s.
-func (n *node) untilSeq(t *testing.T, s uint64) {
+func (n *node) untilSeq(t testing.TB, s uint64) {
 	t.Helper()
 	deadline := time.After(remoteWait)
 	for {
@@ -128,7 +128,7 @@ func (n *node) untilSeq(t *testing.T, s uint64) {
 }
 
 // kill SIGKILLs the node and waits for it to be gone.
-func (n *node) kill(t *testing.T) {
+func (n *node) kill(t testing.TB) {
 	t.Helper()
 	if err := n.cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
@@ -138,7 +138,7 @@ func (n *node) kill(t *testing.T) {
 }
 
 // stop SIGTERMs the node, which must exit 0 saying it stopped.
-func (n *node) stop(t *testing.T) {
+func (n *node) stop(t testing.TB) {
 	t.Helper()
 	if err := n.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
