@@ -14,7 +14,7 @@ import (
 // shares smaller than a worker count.
 func TestSortKeysParallel(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	for _, n := range []int{1, 3, 1000, 20000} {
+	for _, n := range []int{1, 3, 1000, parallelSortMin + 5} {
 		for _, dims := range []int{2, 3} {
 			for _, mask := range []uint64{1<<(16*uint(dims)) - 1, 0xfff} {
 				keys := make([]uint64, n)

@@ -21,16 +21,17 @@ type node struct {
 
 // tree is the reused arena and the Morton-sorted copy of the positions.
 type tree struct {
-	nodes      []node
-	keys, tmpK []uint64
-	perm, tmpP []int32 // perm[s] is the node at sorted position s
-	sx, sy, sz []float32
-	groups     []int32             // cells of at most groupMax nodes whose parent has more
-	open2      [levels + 1]float32 // by level
-	dbits      uint                // bits per level: Dims
-	origin     [3]float32          // low corner of the root cell
-	scale      float32             // 2^levels / root side
-	shift      uint                // the radix sort's current digit
+	nodes       []node
+	keys, tmpK  []uint64
+	perm, tmpP  []int32 // perm[s] is the node at sorted position s
+	sx, sy, sz  []float32
+	groups      []int32             // cells of at most groupMax nodes whose parent has more
+	open2       [levels + 1]float32 // by level
+	dbits       uint                // bits per level: Dims
+	origin      [3]float32          // low corner of the root cell
+	scale       float32             // 2^levels / root side
+	shift       uint                // the radix sort's current digit
+	sortWorkers int                 // and its worker count
 }
 
 func (t *tree) alloc(n, dims int) {
@@ -70,32 +71,49 @@ func spread3(v uint64) uint64 {
 // (48 bits), 3 for 2D ones (32 bits).
 const radixBits = 12
 
+// parallelSortMin is the least node count sorted by all workers; below it
+// a pass is too short to pay for two more hand-offs to the workers.
+const parallelSortMin = 32768
+
 // sortKeys sorts perm by keys with a least-significant-digit radix sort,
 // skipping digits in which every key agrees. Ties keep index order. Each
-// pass is parallel: workers count the digits of their static share, a
-// serial prefix sum gives every (worker, digit) its first output slot, and
-// workers scatter their shares in order, so the result does not depend on
-// the worker count. keysPart has set perm to the identity.
+// pass is parallel (from parallelSortMin nodes): workers count the digits
+// of their static share, a serial prefix sum gives every (worker, digit)
+// its first output slot, and workers scatter their shares in order, so the
+// result does not depend on the worker count. keysPart has set perm to the
+// identity.
 func (k *Kernel) sortKeys() {
 	const buckets = 1 << radixBits
 	t := &k.tree
 	n := int32(len(t.keys))
 	passes := (levels*int(t.dbits) + radixBits - 1) / radixBits
+	t.sortWorkers = k.workers
+	if n < parallelSortMin {
+		t.sortWorkers = 1
+	}
 	for b := 0; b < passes; b++ {
 		t.shift = uint(radixBits * b)
-		k.parallel(phaseCount)
+		if t.sortWorkers > 1 {
+			k.parallel(phaseCount)
+		} else {
+			k.countPart(0)
+		}
 		if k.oneDigit(n) {
 			continue
 		}
 		var sum int32
 		for d := 0; d < buckets; d++ {
-			for w := range k.hist {
+			for w := range t.sortWorkers {
 				c := k.hist[w][d]
 				k.hist[w][d] = sum
 				sum += c
 			}
 		}
-		k.parallel(phaseScatter)
+		if t.sortWorkers > 1 {
+			k.parallel(phaseScatter)
+		} else {
+			k.scatterPart(0)
+		}
 		t.keys, t.tmpK = t.tmpK, t.keys
 		t.perm, t.tmpP = t.tmpP, t.perm
 	}
@@ -105,7 +123,7 @@ func (k *Kernel) sortKeys() {
 func (k *Kernel) oneDigit(n int32) bool {
 	for d := 0; d < 1<<radixBits; d++ {
 		var tot int32
-		for w := range k.hist {
+		for w := range k.tree.sortWorkers {
 			tot += k.hist[w][d]
 		}
 		if tot != 0 {
@@ -115,10 +133,16 @@ func (k *Kernel) oneDigit(n int32) bool {
 	return false
 }
 
+// sortSpan is worker w's share of the keys in the current sort.
+func (t *tree) sortSpan(w int) (int, int) {
+	n := len(t.keys)
+	return n * w / t.sortWorkers, n * (w + 1) / t.sortWorkers
+}
+
 // countPart counts the current digit of worker w's share of the keys.
 func (k *Kernel) countPart(w int) {
 	t := &k.tree
-	lo, hi := k.span(w, len(t.keys))
+	lo, hi := t.sortSpan(w)
 	h := &k.hist[w]
 	*h = [1 << radixBits]int32{}
 	sh := t.shift
@@ -131,7 +155,7 @@ func (k *Kernel) countPart(w int) {
 // tmpK and tmpP.
 func (k *Kernel) scatterPart(w int) {
 	t := &k.tree
-	lo, hi := k.span(w, len(t.keys))
+	lo, hi := t.sortSpan(w)
 	h := &k.hist[w]
 	sh := t.shift
 	keys, perm, tk, tp := t.keys[lo:hi], t.perm[lo:hi], t.tmpK, t.tmpP
