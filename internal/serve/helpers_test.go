@@ -7,7 +7,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
-	"sync/atomic"
+	"sync"
 	"testing"
 	"time"
 
@@ -22,9 +22,31 @@ import (
 // real CPU kernel.
 type env struct {
 	sim  *servetest.Sim
-	srv  *serve.Server
 	url  string
 	stop func() error // shuts the server down; Serve's error
+
+	mu       sync.Mutex
+	srv      *serve.Server
+	outcomes int           // outcomes the server observed
+	outcomec chan struct{} // closed and replaced at each
+}
+
+// waitOutcomes returns when the server has observed n outcomes.
+func (e *env) waitOutcomes(t testing.TB, ctx context.Context, n int) {
+	t.Helper()
+	for {
+		e.mu.Lock()
+		got, c := e.outcomes, e.outcomec
+		e.mu.Unlock()
+		if got >= n {
+			return
+		}
+		select {
+		case <-c:
+		case <-ctx.Done():
+			t.Fatalf("the server observed %d outcomes, want %d", got, n)
+		}
+	}
 }
 
 type envConfig struct {
@@ -53,11 +75,20 @@ func start(t testing.TB, c envConfig) *env {
 	if c.params != nil {
 		c.params(&p)
 	}
-	var srvp atomic.Pointer[serve.Server]
+	// Outcomes before the server exists wait in early.
+	e := &env{outcomec: make(chan struct{})}
+	var early []messaging.Outcome
 	c.opt.OnOutcome = func(o messaging.Outcome) {
-		if s := srvp.Load(); s != nil {
-			s.ObserveOutcome(o)
+		e.mu.Lock()
+		defer e.mu.Unlock()
+		if e.srv == nil {
+			early = append(early, o)
+			return
 		}
+		e.srv.ObserveOutcome(o)
+		e.outcomes++
+		close(e.outcomec)
+		e.outcomec = make(chan struct{})
 	}
 	sim, err := servetest.New(graph(t, c.nodes), p, c.opt)
 	if err != nil {
@@ -69,7 +100,13 @@ func start(t testing.TB, c envConfig) *env {
 		sim.Close()
 		t.Fatal(err)
 	}
-	srvp.Store(srv)
+	e.mu.Lock()
+	e.srv = srv
+	for _, o := range early {
+		srv.ObserveOutcome(o)
+	}
+	e.outcomes += len(early)
+	e.mu.Unlock()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		sim.Close()
@@ -78,14 +115,14 @@ func start(t testing.TB, c envConfig) *env {
 	ctx, cancel := context.WithCancel(context.Background())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ctx, ln) }()
-	e := &env{sim: sim, srv: srv, url: "http://" + ln.Addr().String()}
-	var stopped atomic.Bool
+	e.sim, e.url = sim, "http://"+ln.Addr().String()
+	var once sync.Once
 	var serveErr error
 	e.stop = func() error {
-		if stopped.CompareAndSwap(false, true) {
+		once.Do(func() {
 			cancel()
 			serveErr = <-errc
-		}
+		})
 		return serveErr
 	}
 	t.Cleanup(func() {

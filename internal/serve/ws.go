@@ -27,20 +27,20 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 		return // Accept has answered
 	}
 	defer c.CloseNow()
-	ctx, cancel := context.WithCancel(live)
-	defer cancel()
-	ctx = c.CloseRead(ctx) // done when the viewer closes or goes
+	// CloseRead's context is not live's: cancelling it would drop the
+	// connection before the "going away" close.
+	gone := c.CloseRead(context.Background()) // done when the viewer closes or goes
 	write := func(typ websocket.MessageType, b []byte) bool {
-		wctx, wcancel := context.WithTimeout(ctx, writeTimeout)
-		defer wcancel()
-		return c.Write(wctx, typ, b) == nil
+		ctx, cancel := context.WithTimeout(gone, writeTimeout)
+		defer cancel()
+		return c.Write(ctx, typ, b) == nil
 	}
 	for {
 		select {
-		case <-ctx.Done():
-			if live.Err() != nil {
-				c.Close(websocket.StatusGoingAway, "server stopping")
-			}
+		case <-live.Done():
+			c.Close(websocket.StatusGoingAway, "server stopping")
+			return
+		case <-gone.Done():
 			return
 		case b := <-v.events:
 			if !write(websocket.MessageText, b) {

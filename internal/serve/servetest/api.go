@@ -38,12 +38,15 @@ func (s *Sim) SetParams(p kernel.Params) error {
 	return nil
 }
 
-// Pause stops the loop after the step in flight.
+// Pause stops the loop and returns once the step in flight is done.
 func (s *Sim) Pause() error {
 	s.mu.Lock()
 	s.calls.Pause++
 	was := s.paused
 	s.paused = true
+	for !s.parked && !s.closed {
+		s.cond.Wait()
+	}
 	s.mu.Unlock()
 	if !was {
 		s.event("paused", "")

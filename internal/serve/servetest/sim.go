@@ -61,6 +61,7 @@ type Sim struct {
 	pins      map[int32]kernel.Pin
 	newPins   bool
 	paused    bool
+	parked    bool // the loop waits, paused
 	closed    bool
 	iteration uint64
 	ke        float64
@@ -133,8 +134,11 @@ func (s *Sim) loop() {
 	for {
 		s.mu.Lock()
 		for s.paused && !s.closed && !s.newParams && !s.newPins {
+			s.parked = true
+			s.cond.Broadcast()
 			s.cond.Wait()
 		}
+		s.parked = false
 		if s.closed {
 			s.mu.Unlock()
 			return
