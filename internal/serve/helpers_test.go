@@ -200,3 +200,5 @@ func httpGet(url string) (*http.Response, error) {
 	resp.Body.Close()
 	return resp, nil
 }
+
+func servetestOptions(maxHz float64) servetest.Options { return servetest.Options{MaxHz: maxHz} }

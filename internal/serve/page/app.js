@@ -336,6 +336,18 @@
     screenPos: (i) => { const r = canvas.getBoundingClientRect(); return [r.left + sx[i], r.top + sy[i]]; },
     pinned: () => [...pinned],
     stats,
+    // spin redraws at every animation frame for ms milliseconds and
+    // resolves to the frames a second the browser kept up.
+    spin: (ms) => new Promise((resolve) => {
+      const t0 = performance.now();
+      let n = 0;
+      const f = () => {
+        draw(); n++;
+        const dt = performance.now() - t0;
+        if (dt < ms) requestAnimationFrame(f); else resolve(n * 1000 / dt);
+      };
+      requestAnimationFrame(f);
+    }),
   };
 
   start().catch((e) => addEvent('failed to start: ' + e.message, true));

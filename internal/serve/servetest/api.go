@@ -162,8 +162,8 @@ func (s *Sim) Position(id int) [3]float32 {
 	return v
 }
 
-// Wait returns when ok holds for the state after a step or a change, or
-// with ctx's error.
+// Wait returns when ok holds, or with ctx's error. It checks ok now,
+// after every frame the loop publishes and when the loop parks.
 func (s *Sim) Wait(ctx context.Context, ok func(serve.State) bool) error {
 	for {
 		s.mu.Lock()
@@ -178,4 +178,12 @@ func (s *Sim) Wait(ctx context.Context, ok func(serve.State) bool) error {
 			return fmt.Errorf("servetest: waiting for the simulation: %w (state %+v)", ctx.Err(), s.State())
 		}
 	}
+}
+
+// Parked reports whether the loop is paused and has finished its last
+// step.
+func (s *Sim) Parked() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.parked
 }

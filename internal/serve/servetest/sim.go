@@ -70,7 +70,7 @@ type Sim struct {
 	calls     Calls
 	stats     Stats
 	subs      map[*sub]struct{}
-	tickc     chan struct{} // closed and replaced after every step or change
+	tickc     chan struct{} // closed and replaced after every frame and when the loop parks
 }
 
 type sub struct {
@@ -134,8 +134,11 @@ func (s *Sim) loop() {
 	for {
 		s.mu.Lock()
 		for s.paused && !s.closed && !s.newParams && !s.newPins {
-			s.parked = true
-			s.cond.Broadcast()
+			if !s.parked {
+				s.parked = true
+				s.cond.Broadcast()
+				s.notifyLocked()
+			}
 			s.cond.Wait()
 		}
 		s.parked = false
@@ -248,8 +251,7 @@ func (s *Sim) publish(pos []byte, tick time.Duration) {
 	for x := range s.subs {
 		subs = append(subs, x)
 	}
-	close(s.tickc)
-	s.tickc = make(chan struct{})
+	s.notifyLocked()
 	s.mu.Unlock()
 	for _, x := range subs {
 		select {
@@ -268,6 +270,12 @@ func (s *Sim) publish(pos []byte, tick time.Duration) {
 		s.stats.PublishWait += time.Since(t0)
 		s.mu.Unlock()
 	}
+}
+
+// notifyLocked wakes Wait.
+func (s *Sim) notifyLocked() {
+	close(s.tickc)
+	s.tickc = make(chan struct{})
 }
 
 func (s *Sim) event(kind, reason string) {

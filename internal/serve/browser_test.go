@@ -1,0 +1,274 @@
+package serve_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"image"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"github.com/protoack/protoack/actors/forcecompute/kernel"
+	"github.com/protoack/protoack/internal/serve"
+)
+
+// chromium finds the browser, or skips the test (fails it when CI=true).
+func chromium(t *testing.T) string {
+	t.Helper()
+	for _, name := range []string{"chromium", "chromium-browser"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatal("chromium not found, but CI=true: .ci/run should have installed it (apt-get install -y chromium)")
+	}
+	t.Skip("chromium not found: the browser test did NOT run (apt-get install -y chromium)")
+	return ""
+}
+
+// browser is a headless Chromium tab. console holds the page's console
+// errors and exceptions.
+type browser struct {
+	ctx     context.Context
+	mu      sync.Mutex
+	console []string
+}
+
+func newBrowser(t *testing.T) *browser {
+	t.Helper()
+	path := chromium(t)
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+		chromedp.ExecPath(path),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("hide-scrollbars", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 800),
+	)
+	ctx, cancelTab := chromedp.NewContext(actx)
+	b := &browser{ctx: ctx}
+	messages := chromedp.Console(ctx) // before the page loads: no message is lost
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for m, err := range messages {
+			if err != nil {
+				return
+			}
+			if m.Type == chromedp.ConsoleError || m.IsException() {
+				b.mu.Lock()
+				b.console = append(b.console, m.String())
+				b.mu.Unlock()
+			}
+		}
+	}()
+	t.Cleanup(func() {
+		cancelTab()
+		cancelAlloc()
+		wg.Wait()
+	})
+	return b
+}
+
+func (b *browser) errors() []string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return append([]string(nil), b.console...)
+}
+
+func (b *browser) do(t *testing.T, what string, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 60*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		t.Fatalf("%s: %v (console: %q)", what, err, b.errors())
+	}
+}
+
+func eval[T any](t *testing.T, b *browser, expr string) T {
+	t.Helper()
+	v, err := chromedp.Run(b.ctx, chromedp.Evaluate[T](expr))
+	if err != nil {
+		t.Fatalf("%s: %v", expr, err)
+	}
+	return v
+}
+
+// waitJS waits until the expression is truthy in the page.
+func (b *browser) waitJS(t *testing.T, expr string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 60*time.Second)
+	defer cancel()
+	if _, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingTimeout(0))); err != nil {
+		t.Fatalf("waiting for %s: %v (console: %q)", expr, err, b.errors())
+	}
+}
+
+// shot is a screenshot of the drawing.
+func (b *browser) shot(t *testing.T) image.Image {
+	t.Helper()
+	buf, err := chromedp.Run(b.ctx, chromedp.Screenshot(chromedp.CSS("#view")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(bytes.NewReader(buf))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return img
+}
+
+// differ counts the pixels that differ between two screenshots.
+func differ(a, b image.Image) int {
+	if a.Bounds() != b.Bounds() {
+		return a.Bounds().Dx() * a.Bounds().Dy()
+	}
+	n := 0
+	r := a.Bounds()
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			if a.At(x, y) != b.At(x, y) {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+func drawn(t *testing.T, b *browser) uint64 {
+	return uint64(eval[float64](t, b, `+document.getElementById('view').dataset.iteration`))
+}
+
+// TestBrowser drives the page in headless Chromium: it loads without console
+// errors, the drawing moves, pause stops it and resume restarts it, a
+// slider reaches the simulation, and dragging a node pins it (a
+// double-click unpins it).
+func TestBrowser(t *testing.T) {
+	b := newBrowser(t)
+	e := start(t, envConfig{nodes: 800, opt: servetestOptions(60), params: func(p *kernel.Params) { p.Cooling = 0.001 }})
+	ctx := testCtx(t)
+	b.do(t, "load", chromedp.Navigate(e.url), chromedp.WaitVisible(chromedp.CSS("#view")))
+	b.waitJS(t, `+document.getElementById('view').dataset.iteration > 0`)
+
+	// The drawing changes over time.
+	it0, a := drawn(t, b), b.shot(t)
+	b.waitJS(t, fmt.Sprintf(`+document.getElementById('view').dataset.iteration >= %d`, it0+10))
+	moved := b.shot(t)
+	if n := differ(a, moved); n < 100 {
+		t.Errorf("%d pixels changed between iterations %d and %d, want the drawing to move", n, it0, drawn(t, b))
+	}
+
+	// Pause stops it: the page draws the paused layout and nothing after,
+	// while the server keeps sending step events.
+	b.do(t, "pause", chromedp.Click(chromedp.CSS("#pause")))
+	if err := e.sim.Wait(ctx, func(s serve.State) bool { return s.Paused && e.sim.Parked() }); err != nil {
+		t.Fatal(err)
+	}
+	paused := e.sim.State().Iteration
+	b.waitJS(t, fmt.Sprintf(`+document.getElementById('view').dataset.iteration === %d`, paused))
+	c := b.shot(t)
+	steps := eval[int](t, b, `window.protoack.stats.steps`)
+	b.waitJS(t, fmt.Sprintf(`window.protoack.stats.steps >= %d`, steps+3))
+	if d := b.shot(t); differ(c, d) != 0 || drawn(t, b) != paused {
+		t.Errorf("paused at %d, the drawing changed (%d pixels, iteration %d)", paused, differ(c, d), drawn(t, b))
+	}
+	if st := e.state(t); !st.Paused || st.Iteration != paused {
+		t.Errorf("paused at %d, state %+v", paused, st)
+	}
+
+	// Resume restarts it.
+	b.do(t, "resume", chromedp.Click(chromedp.CSS("#resume")))
+	b.waitJS(t, fmt.Sprintf(`+document.getElementById('view').dataset.iteration >= %d`, paused+10))
+	if n := differ(c, b.shot(t)); n < 100 {
+		t.Errorf("resumed: only %d pixels changed", n)
+	}
+
+	// A slider moved by the keyboard reaches the simulation.
+	before := e.sim.State().Params.RepelK
+	b.do(t, "slider", chromedp.Focus(chromedp.CSS("#p-RepelK")), chromedp.KeyEvent(kb.ArrowRight))
+	if err := e.sim.Wait(ctx, func(s serve.State) bool { return s.Params.RepelK == before+1 }); err != nil {
+		t.Fatalf("RepelK slider: %v", err)
+	}
+	if got := e.state(t).Params.RepelK; got != before+1 {
+		t.Errorf("/api/state RepelK %v, want %v", got, before+1)
+	}
+
+	// Dragging a node pins it where it is dropped. Paused, so the node
+	// stays where the test looked for it.
+	b.do(t, "pause", chromedp.Click(chromedp.CSS("#pause")))
+	if err := e.sim.Wait(ctx, func(s serve.State) bool { return s.Paused && e.sim.Parked() }); err != nil {
+		t.Fatal(err)
+	}
+	paused = e.sim.State().Iteration
+	b.waitJS(t, fmt.Sprintf(`+document.getElementById('view').dataset.iteration === %d`, paused))
+	const node = 5
+	xy := eval[[]float64](t, b, fmt.Sprintf(`window.protoack.screenPos(%d)`, node))
+	x0, y0 := xy[0], xy[1]
+	x1, y1 := x0+60, y0+40
+	steps2 := []chromedp.Action[chromedp.Void]{chromedp.MouseEvent(chromedp.MousePressed, x0, y0, chromedp.ButtonLeft, chromedp.ClickCount(1))}
+	for k := 1; k <= 6; k++ {
+		f := float64(k) / 6
+		steps2 = append(steps2, chromedp.MouseEvent(chromedp.MouseMoved, x0+f*(x1-x0), y0+f*(y1-y0), chromedp.ButtonLeft))
+	}
+	steps2 = append(steps2, chromedp.MouseEvent(chromedp.MouseReleased, x1, y1, chromedp.ButtonLeft, chromedp.ClickCount(1)))
+	b.do(t, "drag", steps2...)
+	var pin kernel.Pin
+	if err := e.sim.Wait(ctx, func(serve.State) bool {
+		p, ok := e.sim.Pins()[node]
+		pin = p
+		return ok && e.sim.Stats().Applied > 0
+	}); err != nil {
+		t.Fatalf("dragging node %d did not pin it: %v", node, err)
+	}
+	// The pin the page sent last is where the node was dropped: once the
+	// simulation has it, the page draws the node under the pointer.
+	if err := e.sim.Wait(ctx, func(serve.State) bool {
+		p := e.sim.Pins()[node]
+		pos := e.sim.Position(node)
+		return p == pin && pos == [3]float32{p.X, p.Y, p.Z}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	b.waitJS(t, fmt.Sprintf(`(() => { const p = window.protoack.screenPos(%d); return Math.hypot(p[0] - %v, p[1] - %v) < 3; })()`, node, x1, y1))
+	if got := e.sim.Position(node); got != [3]float32{pin.X, pin.Y, pin.Z} {
+		t.Errorf("node %d at %v, pinned at %+v", node, got, pin)
+	}
+
+	// A double-click unpins it.
+	b.do(t, "double-click", chromedp.MouseClickXY(x1, y1, chromedp.ClickCount(1)), chromedp.MouseClickXY(x1, y1, chromedp.ClickCount(2)))
+	if err := e.sim.Wait(ctx, func(serve.State) bool { return len(e.sim.Pins()) == 0 }); err != nil {
+		t.Fatalf("double-click did not unpin node %d: %v (pins %+v)", node, err, e.sim.Pins())
+	}
+
+	if errs := b.errors(); len(errs) > 0 {
+		t.Errorf("console errors: %q", errs)
+	}
+	if dir := os.Getenv("PROTOACK_SCREENSHOT_DIR"); dir != "" {
+		b.do(t, "resume", chromedp.Click(chromedp.CSS("#resume")))
+		b.waitJS(t, `window.protoack.stats.steps >= 12`)
+		buf, err := chromedp.Run(b.ctx, chromedp.CaptureScreenshot())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "live-view.png"), buf, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
