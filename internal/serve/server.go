@@ -17,6 +17,11 @@ import (
 // loopback interface only.
 const DefaultAddr = "127.0.0.1:8080"
 
+// subscribeBuffer is the frames and events the Simulation may hand over
+// before the server takes them: slack for when the server's goroutine is
+// not scheduled for a while.
+const subscribeBuffer = 64
+
 // Config configures a Server. Only Sim is required.
 type Config struct {
 	Sim    Simulation
@@ -27,6 +32,10 @@ type Config struct {
 	// StateInterval is how often viewers get a "step" event (iteration,
 	// energy, ticks per second) and a "delivery" event (default 250ms).
 	StateInterval time.Duration
+	// SendBuffer, if > 0, sets each connection's socket send buffer
+	// (SO_SNDBUF) in bytes: it bounds the kernel memory a stalled viewer
+	// holds, and a stalled viewer backs up, and has frames dropped, sooner.
+	SendBuffer int
 	// ShutdownTimeout bounds how long in-flight requests may take to
 	// finish once the server is told to stop (default 10s).
 	ShutdownTimeout time.Duration
@@ -117,7 +126,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	s.log.Info("serve: listening", "addr", "http://"+ln.Addr().String())
 	live, stopLive := context.WithCancel(context.Background())
 	defer stopLive()
-	frames, events, cancel := s.cfg.Sim.Subscribe(16)
+	frames, events, cancel := s.cfg.Sim.Subscribe(subscribeBuffer)
 	defer cancel()
 	var wg sync.WaitGroup
 	wg.Add(1)
@@ -128,6 +137,14 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	s.hub.start(live)
 
 	srv := &http.Server{Handler: s.mux, ReadHeaderTimeout: 10 * time.Second}
+	if s.cfg.SendBuffer > 0 {
+		srv.ConnContext = func(ctx context.Context, c net.Conn) context.Context {
+			if tc, ok := c.(*net.TCPConn); ok {
+				tc.SetWriteBuffer(s.cfg.SendBuffer) // best effort
+			}
+			return ctx
+		}
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 

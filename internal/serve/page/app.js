@@ -74,34 +74,69 @@
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   }
 
+  // The drawing is rasterised by hand into an ImageData: edges add up
+  // (alpha-accumulated), nodes are 2x2 squares. Thousands of canvas path
+  // segments cost far more in a software-rendered browser.
+  let img = null, buf = null, acc = null;
+  const lut = new Uint32Array(256);
+  {
+    const bg = [13, 17, 23], edge = [110, 150, 220];
+    for (let a = 0; a < 256; a++) {
+      const f = a / 255, c = bg.map((b, k) => Math.round(b + (edge[k] - b) * f));
+      lut[a] = (255 << 24) | (c[2] << 16) | (c[1] << 8) | c[0]; // little-endian RGBA
+    }
+  }
+  const NODE = (255 << 24) | (243 << 16) | (237 << 8) | 230;
+
+  function line(x0, y0, x1, y1, w, h) {
+    if ((x0 < 0 && x1 < 0) || (y0 < 0 && y1 < 0) || (x0 >= w && x1 >= w) || (y0 >= h && y1 >= h)) return;
+    const dx = x1 - x0, dy = y1 - y0, n = Math.min(Math.ceil(Math.max(Math.abs(dx), Math.abs(dy))), 4096);
+    const ix = n ? dx / n : 0, iy = n ? dy / n : 0;
+    let x = x0, y = y0;
+    for (let k = 0; k <= n; k++, x += ix, y += iy) {
+      const px = x | 0, py = y | 0;
+      if (px >= 0 && py >= 0 && px < w && py < h) {
+        const o = py * w + px, v = acc[o] + 48;
+        acc[o] = v > 255 ? 255 : v;
+      }
+    }
+  }
+
   function draw() {
     const t0 = performance.now();
     resize();
-    const W = canvas.clientWidth, H = canvas.clientHeight;
-    ctx.fillStyle = '#0d1117';
-    ctx.fillRect(0, 0, W, H);
-    if (!pos) return;
-    fit();
-    project();
-    ctx.beginPath();
-    for (let k = 0; k < edges.length; k += 2) {
-      const a = edges[k], b = edges[k + 1];
-      ctx.moveTo(sx[a], sy[a]);
-      ctx.lineTo(sx[b], sy[b]);
+    const dpr = window.devicePixelRatio || 1, w = canvas.width, h = canvas.height;
+    if (!img || img.width !== w || img.height !== h) {
+      img = ctx.createImageData(w, h);
+      buf = new Uint32Array(img.data.buffer);
+      acc = new Uint8Array(w * h);
     }
-    ctx.lineWidth = 0.6;
-    ctx.strokeStyle = 'rgba(110,150,220,0.35)';
-    ctx.stroke();
-    ctx.beginPath();
-    for (let i = 0; i < nodes; i++) ctx.rect(sx[i] - 1.25, sy[i] - 1.25, 2.5, 2.5);
-    ctx.fillStyle = '#e6edf3';
-    ctx.fill();
-    if (pinned.size > 0) {
+    if (pos) {
+      fit();
+      project();
+      for (let k = 0; k < edges.length; k += 2) {
+        const a = edges[k], b = edges[k + 1];
+        line(sx[a] * dpr, sy[a] * dpr, sx[b] * dpr, sy[b] * dpr, w, h);
+      }
+    }
+    for (let i = 0; i < acc.length; i++) buf[i] = lut[acc[i]];
+    acc.fill(0);
+    if (pos) {
+      for (let i = 0; i < nodes; i++) {
+        const px = (sx[i] * dpr) | 0, py = (sy[i] * dpr) | 0;
+        if (px < 0 || py < 0 || px + 1 >= w || py + 1 >= h) continue;
+        const o = py * w + px;
+        buf[o] = buf[o + 1] = buf[o + w] = buf[o + w + 1] = NODE;
+      }
+    }
+    ctx.putImageData(img, 0, 0);
+    if (pos && pinned.size > 0) {
       ctx.beginPath();
       for (const i of pinned) { ctx.moveTo(sx[i] + 5, sy[i]); ctx.arc(sx[i], sy[i], 5, 0, 2 * Math.PI); }
       ctx.fillStyle = '#f0883e';
       ctx.fill();
     }
+    if (!pos) return;
     canvas.dataset.iteration = String(iteration);
     stats.draws++;
     stats.drawMs += performance.now() - t0;
