@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/coder/websocket"
+
+	"github.com/protoack/protoack/internal/serve"
 )
 
 // Cancelling Serve's context lets a request in flight finish, closes the
@@ -72,5 +74,21 @@ func TestShutdownFinishesInFlight(t *testing.T) {
 	}
 	if e.sim.Subscribers() != 0 {
 		t.Errorf("the server's subscription is still there")
+	}
+}
+
+// The default address is the loopback interface only; a bad address is
+// an error, not a panic.
+func TestRunAddress(t *testing.T) {
+	if serve.DefaultAddr != "127.0.0.1:8080" {
+		t.Errorf("DefaultAddr %q, want 127.0.0.1:8080", serve.DefaultAddr)
+	}
+	e := start(t, envConfig{nodes: 50})
+	err := serve.Run(testCtx(t), "256.0.0.1:1", e.sim, nil)
+	if err == nil || !strings.Contains(err.Error(), "256.0.0.1") {
+		t.Errorf("Run on a bad address: %v", err)
+	}
+	if _, err := serve.New(serve.Config{}); err == nil {
+		t.Error("New without a Simulation: no error")
 	}
 }
