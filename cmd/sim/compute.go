@@ -13,6 +13,7 @@ import (
 	"github.com/protoack/protoack/actors/forcecompute/cuda"
 	"github.com/protoack/protoack/actors/protocol"
 	"github.com/protoack/protoack/internal/cli"
+	"github.com/protoack/protoack/internal/lossy"
 	"github.com/protoack/protoack/internal/remoting"
 	"github.com/protoack/protoack/middleware"
 	"google.golang.org/protobuf/proto"
@@ -22,7 +23,7 @@ import (
 // orchestrator reaches it as HOST:PORT/computeName.
 const computeName = "forcecompute"
 
-const computeUsage = `Usage: sim compute [-listen HOST:PORT] [-advertise HOST] [-backend auto|cpu|cuda] [-v]
+const computeUsage = `Usage: sim compute [-listen HOST:PORT] [-advertise HOST] [-backend auto|cpu|cuda] [-v] [-drop P -dup P -seed N]
 
 Runs a ForceCompute node: the ForceCompute actor, named %q, with its own
 acknowledged delivery (acks, de-duplication) over protoactor remote (gRPC).
@@ -44,11 +45,17 @@ func compute(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	advertise := fs.String("advertise", "", "the `HOST` orchestrators reach this node by (default: the listen host)")
 	backend := fs.String("backend", "auto", "force kernel: auto (the one the orchestrator asks for), cpu or cuda (whatever it asks)")
 	verbose := fs.Bool("v", false, "log every tracked message ForceCompute handles on stderr")
+	drop := fs.Float64("drop", 0, "fault: drop this share (0..1) of arriving tracked messages and of the acks sent back")
+	dup := fs.Float64("dup", 0, "fault: handle this share (0..1) of arriving tracked messages twice (the Delivery must de-duplicate)")
+	seed := fs.Uint64("seed", 1, "seed of the fault draws")
 	if err := cli.Parse(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return cli.Usagef("compute: unexpected argument %q", fs.Arg(0))
+	}
+	if !(*drop >= 0 && *drop < 1) || !(*dup >= 0 && *dup <= 1) {
+		return cli.Usagef("-drop %v, -dup %v: want -drop in [0, 1) and -dup in [0, 1]", *drop, *dup)
 	}
 	host, port, err := remoting.ParseAddr("-listen", *listen, true)
 	if err != nil {
@@ -90,6 +97,12 @@ func compute(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		prod = func() actor.Actor { return tracing{inner(), stderr} }
 	}
 	var opts []actor.PropsOption
+	var link *lossy.Link
+	if *drop > 0 || *dup > 0 {
+		link = lossy.New(system, lossy.Config{MsgLoss: *drop, AckLoss: *drop, Dup: *dup, Seed: *seed})
+		defer link.Close()
+		opts = append(opts, actor.WithReceiverMiddleware(link.Middleware()))
+	}
 	if b != protocol.Backend_BACKEND_AUTO {
 		opts = append(opts, actor.WithReceiverMiddleware(forceBackend(b)))
 	}
@@ -104,6 +117,11 @@ func compute(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	<-ctx.Done()
 	_ = system.Root.StopFuture(pid).Wait() // closes the kernel
+	if link != nil {
+		s := link.Stats()
+		fmt.Fprintf(stdout, "sim compute: faults: %d delivered, %d dropped, %d duplicated; %d acks, %d dropped\n",
+			s.Delivered, s.MsgDropped, s.Duplicated, s.Acks, s.AckDropped)
+	}
 	fmt.Fprintf(stdout, "sim compute: stopped (%v)\n", context.Cause(ctx))
 	return nil
 }

@@ -53,7 +53,7 @@ func layout(ctx context.Context, o options, stdin io.Reader, stdout, stderr io.W
 	}
 	defer rr.close()
 
-	opts := append(physics.DeliveryOptions(rr.policies(faultPolicies(o))), middleware.WithLogger(log))
+	opts := append(physics.DeliveryOptions(rr.policies(faultPolicies(o), g.Nodes, g.Stats.Edges)), middleware.WithLogger(log))
 	d, err := middleware.New(system, opts...)
 	if err != nil {
 		return err

@@ -21,12 +21,14 @@ type remoteFlags struct {
 	listen    string // this process's HOST:PORT, which the node sends acks and steps to
 	advertise string
 	timeout   time.Duration
+	ack       time.Duration // ack timeout floor of the small kinds; 0: the protocol's
 }
 
 func (r *remoteFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&r.compute, "compute", "", "use the ForceCompute node at `HOST:PORT` (started with sim compute) instead of a local one")
 	fs.StringVar(&r.listen, "listen", "127.0.0.1:0", "with -compute: listen on `HOST:PORT` for the node's acks and steps (port 0: any)")
 	fs.StringVar(&r.advertise, "advertise", "", "with -compute: the `HOST` the node reaches this process by (needed with -listen 0.0.0.0:PORT)")
+	fs.DurationVar(&r.ack, "ack-timeout", 0, "with -compute: wait this `duration` for an ack before a re-send (floor of the adaptive timeout; 0: the protocol's, 1 to 10 s), for every kind but the graph upload")
 	fs.DurationVar(&r.timeout, "compute-timeout", 30*time.Second, "with -compute: fall back to a local kernel when the node is not back within this `duration` (0: never)")
 }
 
@@ -41,6 +43,9 @@ func (r *remoteFlags) check(o options) error {
 	}
 	if _, _, err := remoting.ParseAddr("-listen", r.listen, true); err != nil {
 		return cli.Usage(err)
+	}
+	if r.ack < 0 {
+		return cli.Usagef("-ack-timeout %v: must be >= 0", r.ack)
 	}
 	if r.timeout < 0 {
 		return cli.Usagef("-compute-timeout %v: must be >= 0", r.timeout)
@@ -97,10 +102,12 @@ func (r *remoteRun) timeout() time.Duration {
 	return r.flags.timeout
 }
 
-// policies gives the graph upload and InitializeGPU room over a network
-// (a 1M-node graph is about 50 MB), on top of base; a node that dies is
-// noticed by its terminated endpoint, not by these timeouts.
-func (r *remoteRun) policies(base map[messaging.Kind]messaging.Policy) map[messaging.Kind]messaging.Policy {
+// policies, on top of base: the graph upload waits 2 s plus 1 s per
+// 100 000 nodes and edges for its ack (a 1M-node, 2M-edge graph is about
+// 50 MB: 32 s), and the other kinds -ack-timeout when set, with 10
+// retries and a short backoff as a local run with faults has. A node
+// that dies is noticed by its terminated endpoint, not by these timeouts.
+func (r *remoteRun) policies(base map[messaging.Kind]messaging.Policy, nodes, edges int) map[messaging.Kind]messaging.Policy {
 	if r == nil {
 		return base
 	}
@@ -108,12 +115,18 @@ func (r *remoteRun) policies(base map[messaging.Kind]messaging.Policy) map[messa
 	for k, p := range base {
 		m[k] = p
 	}
-	for _, k := range []messaging.Kind{protocol.KindUpdateGPUGraphData, protocol.KindInitializeGPU} {
+	for _, k := range protocol.Kinds() {
 		p, ok := m[k]
 		if !ok {
 			p = protocol.DefaultPolicies()[k]
 		}
-		p.Timeout = max(p.Timeout, 30*time.Second)
+		switch {
+		case k == protocol.KindUpdateGPUGraphData:
+			p.Timeout = max(p.Timeout, 2*time.Second+time.Duration(nodes+edges)*time.Second/100_000)
+		case r.flags.ack > 0:
+			p.Timeout, p.MaxRetries = r.flags.ack, max(p.MaxRetries, 10)
+			p.Backoff = messaging.Backoff{Base: 10 * time.Millisecond, Multiplier: 2, Max: 400 * time.Millisecond}
+		}
 		m[k] = p
 	}
 	return m

@@ -46,9 +46,9 @@ type node struct {
 
 var seqRE = regexp.MustCompile(`fc: ComputeForces seq=(\d+)`)
 
-func startNode(t testing.TB, addr string) *node {
+func startNode(t testing.TB, addr string, extra ...string) *node {
 	t.Helper()
-	n := &node{cmd: exec.Command(bin, "compute", "-listen", addr, "-v"), seqs: make(chan uint64, 1<<16), done: make(chan error, 1)}
+	n := &node{cmd: exec.Command(bin, append([]string{"compute", "-listen", addr, "-v"}, extra...)...), seqs: make(chan uint64, 1<<16), done: make(chan error, 1)}
 	stdout, err := n.cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -311,6 +311,43 @@ func TestComputeNodeLost(t *testing.T) {
 	if want := fmt.Sprintf("ForceCompute node %s not recovered within 1s; using a local kernel", addr); !strings.Contains(o.stderr.String(), want) {
 		t.Errorf("stderr lacks %q:\n%s", want, o.stderr.String())
 	}
+}
+
+// TestComputeNodeLossy: the node drops 20% of the tracked messages that
+// arrive and 20% of the acks it sends back, and handles 10% twice. Over
+// the network the orchestrator re-sends and the node de-duplicates: every
+// step is handled exactly once on the node, the run completes its ticks,
+// and every message is acked or reported.
+func TestComputeNodeLossy(t *testing.T) {
+	const ticks = 150
+	addr := freeAddr(t)
+	n := startNode(t, addr, "-drop", "0.2", "-dup", "0.1", "-seed", "3")
+	s := startOrchestrator(t, "-compute", addr, "-ack-timeout", "100ms", "-generate", "ba:1000:2", "-ticks", strconv.Itoa(ticks), "-backend", "cpu").wait(t)
+	n.stop(t)
+	if s.Ticks != ticks || s.Delivery.Retried == 0 {
+		t.Errorf("ticks %d, %d re-sends: want %d ticks and re-sends", s.Ticks, s.Delivery.Retried, ticks)
+	}
+	n.mu.Lock()
+	out := n.out.String()
+	n.mu.Unlock()
+	var delivered, dropped, duplicated, acks, acksDropped int
+	if _, err := fmt.Sscanf(out[max(0, strings.Index(out, "sim compute: faults:")):], "sim compute: faults: %d delivered, %d dropped, %d duplicated; %d acks, %d dropped",
+		&delivered, &dropped, &duplicated, &acks, &acksDropped); err != nil || dropped == 0 || duplicated == 0 || acksDropped == 0 {
+		t.Fatalf("node's fault counts (%v): %q", err, out)
+	}
+	seen := map[string]int{}
+	for _, m := range seqRE.FindAllStringSubmatch(n.lines(), -1) {
+		seen[m[1]]++
+	}
+	for seq, c := range seen {
+		if c != 1 {
+			t.Errorf("step %s handled %d times on the node", seq, c)
+		}
+	}
+	if len(seen) < ticks {
+		t.Errorf("%d steps handled on the node, want at least %d", len(seen), ticks)
+	}
+	t.Logf("node: %d delivered, %d dropped, %d duplicated, %d of %d acks dropped; orchestrator: %+v", delivered, dropped, duplicated, acksDropped, acks, s.Delivery)
 }
 
 // TestComputeLargeGraph: a 1M-node, 2M-edge graph (about 50 MB of
