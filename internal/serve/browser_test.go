@@ -257,6 +257,39 @@ func TestBrowser(t *testing.T) {
 		t.Fatalf("double-click did not unpin node %d: %v (pins %+v)", node, err, e.sim.Pins())
 	}
 
+	// The metrics panel shows the delivery counts of the tracked steps.
+	b.waitJS(t, `(() => { const r = document.querySelector('#delivery tbody tr');
+		return r && r.cells[0].textContent === 'ComputeForces' && +r.cells[1].textContent > 0 && +r.cells[2].textContent > 0; })()`)
+
+	if errs := b.errors(); len(errs) > 0 {
+		t.Errorf("console errors: %q", errs)
+	}
+}
+
+// TestBrowser2D: a 2D layout draws (no rotation) and a drag pins with z 0.
+func TestBrowser2D(t *testing.T) {
+	b := newBrowser(t)
+	e := start(t, envConfig{nodes: 300, opt: servetestOptions(60), params: func(p *kernel.Params) { p.Dims = 2 }})
+	ctx := testCtx(t)
+	if err := e.sim.Wait(ctx, func(s serve.State) bool { return s.Iteration >= 2 }); err != nil {
+		t.Fatal(err)
+	}
+	if code, body := e.do(t, "POST", "/api/pause", ""); code != 200 {
+		t.Fatalf("pause: %d %s", code, body)
+	}
+	b.do(t, "load", chromedp.Navigate(e.url), chromedp.WaitVisible(chromedp.CSS("#view")))
+	b.waitJS(t, fmt.Sprintf(`+document.getElementById('view').dataset.iteration === %d`, e.sim.State().Iteration))
+	xy := eval[[]float64](t, b, `window.protoack.screenPos(3)`)
+	b.do(t, "drag",
+		chromedp.MouseEvent(chromedp.MousePressed, xy[0], xy[1], chromedp.ButtonLeft, chromedp.ClickCount(1)),
+		chromedp.MouseEvent(chromedp.MouseMoved, xy[0]+30, xy[1]-20, chromedp.ButtonLeft),
+		chromedp.MouseEvent(chromedp.MouseReleased, xy[0]+30, xy[1]-20, chromedp.ButtonLeft, chromedp.ClickCount(1)))
+	if err := e.sim.Wait(ctx, func(serve.State) bool { _, ok := e.sim.Pins()[3]; return ok }); err != nil {
+		t.Fatalf("dragging node 3 did not pin it: %v", err)
+	}
+	if p := e.sim.Pins()[3]; p.Z != 0 {
+		t.Errorf("2D pin %+v has a z", p)
+	}
 	if errs := b.errors(); len(errs) > 0 {
 		t.Errorf("console errors: %q", errs)
 	}

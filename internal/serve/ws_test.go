@@ -151,3 +151,36 @@ func TestStreamLatestOnJoin(t *testing.T) {
 		}
 	}
 }
+
+// A viewer that goes away leaves the server: the others see the count drop.
+func TestViewerGone(t *testing.T) {
+	e := start(t, envConfig{nodes: 100})
+	ctx := testCtx(t)
+	stay, gone := e.dial(t, ctx, nil), e.dial(t, ctx, nil)
+	defer stay.CloseNow()
+	want := 2
+	for {
+		typ, b, err := stay.Read(ctx)
+		if err != nil {
+			t.Fatalf("read: %v (waiting for %d viewers)", err, want)
+		}
+		if typ != websocket.MessageText {
+			continue
+		}
+		var m struct {
+			Type    string
+			Viewers int
+		}
+		if err := json.Unmarshal(b, &m); err != nil {
+			t.Fatal(err)
+		}
+		if m.Type != "step" || m.Viewers != want {
+			continue
+		}
+		if want == 1 {
+			break
+		}
+		gone.CloseNow() // no close handshake: the connection just ends
+		want = 1
+	}
+}
