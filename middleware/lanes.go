@@ -109,3 +109,10 @@ func (l *lanes) close(grace time.Duration) bool {
 		return false
 	}
 }
+
+// idle reports whether no lane has a re-send queued or in progress.
+func (l *lanes) idle() bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.byKey) == 0
+}
