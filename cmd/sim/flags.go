@@ -34,6 +34,7 @@ type options struct {
 	crash    int
 	quiet    bool
 	remote   remoteFlags // -compute and its companions (remote.go)
+	serve    serveFlag   // -serve[=ADDR]: the live view (serve.go)
 }
 
 const usageHead = `Usage: sim [flags]
@@ -72,6 +73,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&o.crash, "crash-every", 0, "fault: ForceCompute panics on every `N`th ComputeForces (0: never)")
 	fs.BoolVar(&o.quiet, "q", false, "no progress on stderr")
 	o.remote.register(fs)
+	fs.Var(&o.serve, "serve", "serve the live view and /metrics on 127.0.0.1:8080, or -serve=`ADDR`; runs until Ctrl-C")
 	if err := cli.Parse(fs, args); err != nil {
 		return o, err
 	}

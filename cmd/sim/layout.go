@@ -53,7 +53,9 @@ func layout(ctx context.Context, o options, stdin io.Reader, stdout, stderr io.W
 	}
 	defer rr.close()
 
-	opts := append(physics.DeliveryOptions(rr.policies(faultPolicies(o), g.Nodes, g.Stats.Edges)), middleware.WithLogger(log))
+	sink := &outcomeSink{}
+	opts := append(physics.DeliveryOptions(rr.policies(faultPolicies(o), g.Nodes, g.Stats.Edges)),
+		middleware.WithLogger(log), middleware.WithOutcome(sink.observe))
 	d, err := middleware.New(system, opts...)
 	if err != nil {
 		return err
@@ -67,9 +69,12 @@ func layout(ctx context.Context, o options, stdin io.Reader, stdout, stderr io.W
 	events := make(chan *protocol.Event, 256)
 	limit := uint64(o.ticks)
 	energy := o.settle
-	if o.ticks == 0 {
+	switch {
+	case o.serve != "":
+		limit = uint64(o.ticks) // live: no limit unless -ticks says so; sleeps at equilibrium
+	case o.ticks == 0:
 		limit = uint64(o.maxTicks)
-	} else {
+	default:
 		energy = 1e-300 // run exactly -ticks; "settled" is judged at the end
 	}
 	pid, err := physics.Spawn(system.Root, physics.Config{
@@ -86,6 +91,10 @@ func layout(ctx context.Context, o options, stdin io.Reader, stdout, stderr io.W
 		return err
 	}
 	defer func() { _ = system.Root.StopFuture(pid).Wait() }()
+	if o.serve != "" {
+		sim := &liveSim{system: system, pid: pid, d: d, graph: &g.Graph, params: o.params, dims: o.params.Dims}
+		return serveLive(ctx, o, sim, sink, log, stdout)
+	}
 
 	var rep *progress.Reporter
 	if !o.quiet {
