@@ -156,6 +156,32 @@ func drawn(t *testing.T, b *browser) uint64 {
 	return uint64(eval[float64](t, b, `+document.getElementById('view').dataset.iteration`))
 }
 
+// pickNode returns a node drawn well inside the canvas (a drag of 60 px
+// stays on it) with no other node within 10 px, so that pressing the
+// mouse on it picks it.
+func pickNode(t *testing.T, b *browser) int {
+	t.Helper()
+	i := eval[int](t, b, `(() => {
+		const c = document.getElementById('view').getBoundingClientRect(), pp = window.protoack.screenPos;
+		const n = +document.getElementById('nodes').textContent, m = 80;
+		for (let i = 0; i < n; i++) {
+			const p = pp(i);
+			if (!(p[0] > c.left + m && p[0] < c.right - m && p[1] > c.top + m && p[1] < c.bottom - m)) continue;
+			let alone = true;
+			for (let j = 0; j < n && alone; j++) {
+				const q = pp(j);
+				if (j !== i && Math.hypot(p[0] - q[0], p[1] - q[1]) < 10) alone = false;
+			}
+			if (alone) return i;
+		}
+		return -1;
+	})()`)
+	if i < 0 {
+		t.Fatal("no node is drawn alone well inside the canvas")
+	}
+	return i
+}
+
 // TestBrowser drives the page in headless Chromium: it loads without console
 // errors, the drawing moves, pause stops it and resume restarts it, a
 // slider reaches the simulation, and dragging a node pins it (a
@@ -218,7 +244,7 @@ func TestBrowser(t *testing.T) {
 	}
 	paused = e.sim.State().Iteration
 	b.waitJS(t, fmt.Sprintf(`+document.getElementById('view').dataset.iteration === %d`, paused))
-	const node = 5
+	node := pickNode(t, b)
 	xy := eval[[]float64](t, b, fmt.Sprintf(`window.protoack.screenPos(%d)`, node))
 	x0, y0 := xy[0], xy[1]
 	x1, y1 := x0+60, y0+40
@@ -279,15 +305,16 @@ func TestBrowser2D(t *testing.T) {
 	}
 	b.do(t, "load", chromedp.Navigate(e.url), chromedp.WaitVisible(chromedp.CSS("#view")))
 	b.waitJS(t, fmt.Sprintf(`+document.getElementById('view').dataset.iteration === %d`, e.sim.State().Iteration))
-	xy := eval[[]float64](t, b, `window.protoack.screenPos(3)`)
+	node := pickNode(t, b)
+	xy := eval[[]float64](t, b, fmt.Sprintf(`window.protoack.screenPos(%d)`, node))
 	b.do(t, "drag",
 		chromedp.MouseEvent(chromedp.MousePressed, xy[0], xy[1], chromedp.ButtonLeft, chromedp.ClickCount(1)),
 		chromedp.MouseEvent(chromedp.MouseMoved, xy[0]+30, xy[1]-20, chromedp.ButtonLeft),
 		chromedp.MouseEvent(chromedp.MouseReleased, xy[0]+30, xy[1]-20, chromedp.ButtonLeft, chromedp.ClickCount(1)))
-	if err := e.sim.Wait(ctx, func(serve.State) bool { _, ok := e.sim.Pins()[3]; return ok }); err != nil {
-		t.Fatalf("dragging node 3 did not pin it: %v", err)
+	if err := e.sim.Wait(ctx, func(serve.State) bool { _, ok := e.sim.Pins()[node]; return ok }); err != nil {
+		t.Fatalf("dragging node %d did not pin it: %v", node, err)
 	}
-	if p := e.sim.Pins()[3]; p.Z != 0 {
+	if p := e.sim.Pins()[node]; p.Z != 0 {
 		t.Errorf("2D pin %+v has a z", p)
 	}
 	if errs := b.errors(); len(errs) > 0 {

@@ -106,6 +106,7 @@
     const t0 = performance.now();
     resize();
     const dpr = window.devicePixelRatio || 1, w = canvas.width, h = canvas.height;
+    if (w === 0 || h === 0) { dirty = true; return; } // not laid out yet: try again next frame
     if (!img || img.width !== w || img.height !== h) {
       img = ctx.createImageData(w, h);
       buf = new Uint32Array(img.data.buffer);
