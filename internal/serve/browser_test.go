@@ -283,6 +283,25 @@ func TestBrowser(t *testing.T) {
 		t.Fatalf("double-click did not unpin node %d: %v (pins %+v)", node, err, e.sim.Pins())
 	}
 
+	// Dragging where there is no node rotates the view (3D): the drawing
+	// changes while paused, and nothing is pinned.
+	pins := e.sim.Calls().Pin
+	box := eval[[]float64](t, b, `(() => { const r = document.getElementById('view').getBoundingClientRect(); return [r.left, r.top]; })()`)
+	rx, ry := box[0]+12, box[1]+12 // a corner: the layout is fitted to the middle
+	still, draws := b.shot(t), eval[int](t, b, `window.protoack.stats.draws`)
+	b.do(t, "rotate",
+		chromedp.MouseEvent(chromedp.MousePressed, rx, ry, chromedp.ButtonLeft, chromedp.ClickCount(1)),
+		chromedp.MouseEvent(chromedp.MouseMoved, rx+50, ry+20, chromedp.ButtonLeft),
+		chromedp.MouseEvent(chromedp.MouseMoved, rx+100, ry+40, chromedp.ButtonLeft),
+		chromedp.MouseEvent(chromedp.MouseReleased, rx+100, ry+40, chromedp.ButtonLeft, chromedp.ClickCount(1)))
+	b.waitJS(t, fmt.Sprintf(`window.protoack.stats.draws > %d`, draws))
+	if n := differ(still, b.shot(t)); n < 100 {
+		t.Errorf("rotating the view changed %d pixels", n)
+	}
+	if got := e.sim.Calls().Pin; got != pins || len(e.sim.Pins()) != 0 {
+		t.Errorf("rotating pinned: %d pin calls, pins %+v", got-pins, e.sim.Pins())
+	}
+
 	// The metrics panel shows the delivery counts of the tracked steps.
 	b.waitJS(t, `(() => { const r = document.querySelector('#delivery tbody tr');
 		return r && r.cells[0].textContent === 'ComputeForces' && +r.cells[1].textContent > 0 && +r.cells[2].textContent > 0; })()`)
