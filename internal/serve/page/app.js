@@ -306,6 +306,7 @@
       for (const v of [k.kind, k.sent, k.acked, k.retried, k.failed]) {
         const td = document.createElement('td'); td.textContent = String(v); tr.appendChild(td);
       }
+      tr.cells[0].title = k.kind;
       body.appendChild(tr);
     }
   }
