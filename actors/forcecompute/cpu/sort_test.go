@@ -49,6 +49,19 @@ func TestSortKeysParallel(t *testing.T) {
 					}
 					k.startPool()
 					k.sortKeys()
+					if n >= parallelSortMin && w > 1 {
+						// Sorting sorted keys again: every pass runs, on
+						// the workers, without allocating (a per-call
+						// allocation would show as >= 1 here).
+						if a := testing.AllocsPerRun(5, k.sortKeys); a != 0 {
+							t.Errorf("workers %d: sortKeys allocates %v times per call", w, a)
+						}
+						for i := range k.tree.perm {
+							k.tree.perm[i] = int32(i)
+						}
+						copy(k.tree.keys, keys)
+						k.sortKeys()
+					}
 					k.Close()
 					if !slices.Equal(k.tree.perm, want) {
 						t.Fatalf("n=%d %dD mask %#x workers %d: perm differs from a stable sort", n, dims, mask, w)
