@@ -22,6 +22,8 @@ func (a *ackRoute) SendUserMessage(pid *actor.PID, message any) {
 	switch m := actor.UnwrapEnvelopeMessage(message).(type) {
 	case *ackpb.Ack:
 		a.d.onAck(pid, m)
+	case *ackpb.Acks:
+		a.d.onAcks(m)
 	case *actor.DeadLetterResponse:
 		a.d.onDeadLetter(pid)
 	default:

@@ -30,6 +30,7 @@ type Delivery struct {
 	window    *window
 	props     propsSet
 	lanes     lanes
+	batches   ackBatcher
 	outcomes  outcomeQueue
 	untracked untrackedWarner
 	closed    atomic.Bool
@@ -76,6 +77,7 @@ func New(system *actor.ActorSystem, opts ...Option) (*Delivery, error) {
 		d.window = cfg.dedupOf.window
 	}
 	d.routes.init()
+	d.batches.d = d
 	d.ids.init()
 	d.lanes.init(d)
 	d.plain = actor.NewRootContext(system, nil)
@@ -100,14 +102,16 @@ func (d *Delivery) Tracker() *messaging.Tracker { return d.tracker }
 // plumbing sends (any sender middleware there breaks remote).
 func (d *Delivery) RootContext() *actor.RootContext { return d.root }
 
-// Close reports every pending message as messaging.ResultAbandoned, stops
-// re-sending, removes the ack route, and returns once every outcome was
-// handed to the application. Acks arriving later are dropped. Close is
+// Close sends the acks still batched for other processes, reports every
+// pending message as messaging.ResultAbandoned, stops re-sending, removes
+// the ack route, and returns once every outcome was handed to the
+// application. Acks arriving later are dropped. Close is
 // idempotent.
 func (d *Delivery) Close() error {
 	if d.closed.Swap(true) {
 		return nil
 	}
+	d.batches.close()
 	err := d.tracker.Close()
 	if !d.lanes.close(closeGrace) {
 		d.cfg.log.Warn("protoack: Close: a re-send is still blocked in protoactor (a full blocking mailbox)")

@@ -158,13 +158,18 @@ func (d *Delivery) ackEnd(e *entry, r Reply) {
 // sendAck sends a to route through the Delivery's plain root context
 // (a ReceiverContext has no Send). An ack to this Delivery's own route
 // (the sender is in this process and uses this Delivery) skips protoactor
-// and the protobuf form.
+// and the protobuf form; a final ack to another process goes in a batch
+// (ackbatch.go).
 func (d *Delivery) sendAck(route *actor.PID, a messaging.Ack) {
 	if route == nil {
 		return
 	}
 	if d.cfg.ackLink == nil && route.Id == d.routeID && route.Address == d.system.Address() {
 		d.acknowledge(route.RequestId, a)
+		return
+	}
+	if d.cfg.ackLink == nil && route.Address != d.system.Address() && a.Status.Final() {
+		d.batches.add(route, a)
 		return
 	}
 	m := toProto(a)

@@ -2,6 +2,7 @@ package middleware
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -46,18 +47,42 @@ func freePort(t testing.TB) int {
 func startRemote(port int) (*actor.ActorSystem, *remote.Remote) {
 	sys := actor.NewActorSystem(actor.WithDeadLetterThrottleInterval(time.Millisecond), actor.WithLoggerFactory(quietLogger))
 	r := remote.NewRemote(sys, remote.Configure("127.0.0.1", port, remote.WithDialOptions(
-		grpc.WithTransportCredentials(insecure.NewCredentials()), grpc.WithBlock())))
+		grpc.WithTransportCredentials(insecure.NewCredentials()), grpc.WithBlock(),
+		grpc.WithContextDialer(countingDial))))
 	r.Start()
 	return sys, r
+}
+
+// wireBytes counts the bytes this process wrote on the connections its
+// remotes dialed: what it sent to other nodes, for the benchmarks.
+var wireBytes atomic.Int64
+
+func countingDial(ctx context.Context, addr string) (net.Conn, error) {
+	c, err := (&net.Dialer{}).DialContext(ctx, "tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	return countingConn{c}, nil
+}
+
+type countingConn struct{ net.Conn }
+
+func (c countingConn) Write(b []byte) (int, error) {
+	n, err := c.Conn.Write(b)
+	wireBytes.Add(int64(n))
+	return n, err
 }
 
 // TestRemoteNode is the child process of TestRemoteRestart; it is skipped
 // otherwise. It hosts "worker", printing "P <seq>" for each message it
 // processes, "echo", which answers *testpb.Plain requests (a plain
-// round trip, for the benchmarks), and "sink", which takes *testpb.Work
-// tracked and *testpb.Plain, answering only a Plain request (a fence). On "drain" from stdin it stops the worker, then sends a fence
+// round trip, for the benchmarks), and "sink", which counts the
+// *testpb.Work it processes and answers a *testpb.Plain request (a fence:
+// what came before is processed) with that count (Seq 0) or with the
+// bytes this process wrote to the sender (Seq 1). On "drain" from stdin it stops the worker, then sends a fence
 // request to the sender's "fence" actor over the same connection as its
-// acks, so that every ack it sent has reached the sender, then exits.
+// acks (after closing its Delivery, which sends the acks still batched),
+// so that every ack it sent has reached the sender, then exits.
 func TestRemoteNode(t *testing.T) {
 	env := os.Getenv(nodeEnv)
 	if env == "" {
@@ -103,9 +128,20 @@ func TestRemoteNode(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer sys.Root.Stop(echo)
+	var sunk int64
 	sink, err := sys.Root.SpawnNamed(actor.PropsFromFunc(func(ctx actor.Context) {
-		if _, ok := ctx.Message().(*testpb.Plain); ok && ctx.Sender() != nil {
-			ctx.Respond(&testpb.Plain{}) // a fence: what came before is processed
+		switch m := ctx.Message().(type) {
+		case *testpb.Work:
+			sunk++
+		case *testpb.Plain:
+			if ctx.Sender() == nil {
+				return
+			}
+			if m.Seq == 1 {
+				ctx.Respond(&testpb.Plain{Seq: wireBytes.Load()})
+				return
+			}
+			ctx.Respond(&testpb.Plain{Seq: sunk})
 		}
 	}, d.PropsOption()), "sink")
 	if err != nil {
@@ -117,6 +153,7 @@ func TestRemoteNode(t *testing.T) {
 	for in.Scan() && in.Text() != "drain" {
 	}
 	_, _ = sys.Root.StopFuture(pid).Result()
+	_ = d.Close() // sends the acks still batched, before the fence
 	_, ferr := sys.Root.RequestFuture(actor.NewPID(senderAddr, "fence"), &testpb.Plain{}, 10*time.Second).Result()
 	lines <- fmt.Sprintf("DRAINED %v\n", ferr)
 	close(lines)

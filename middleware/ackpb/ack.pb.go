@@ -164,6 +164,95 @@ func (x *Ack) GetMetadata() map[string]string {
 	return nil
 }
 
+// Acks is a batch of final acks to one ack route (one sending Delivery),
+// which a receiver sends instead of single acks to a route in another
+// process. A Success ack with no reason or metadata, of a message whose
+// ID starts with prefix, is compact: its ID is prefix followed by its seq
+// (big-endian), and it has an attempt and an age. Any other ack is in full.
+type Acks struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Prefix        []byte                 `protobuf:"bytes,1,opt,name=prefix,proto3" json:"prefix,omitempty"`                                // 12 bytes: the IDs' prefix of the compact acks
+	Seqs          []uint32               `protobuf:"fixed32,2,rep,packed,name=seqs,proto3" json:"seqs,omitempty"`                           // compact acks: the IDs' last 4 bytes, big-endian
+	Attempts      []uint32               `protobuf:"varint,3,rep,packed,name=attempts,proto3" json:"attempts,omitempty"`                    // compact acks: the attempt acknowledged
+	AgeMicros     []uint32               `protobuf:"varint,4,rep,packed,name=age_micros,json=ageMicros,proto3" json:"age_micros,omitempty"` // compact acks: how long before unix_nano each was made
+	UnixNano      int64                  `protobuf:"varint,5,opt,name=unix_nano,json=unixNano,proto3" json:"unix_nano,omitempty"`           // when the batch was sent
+	Full          []*Ack                 `protobuf:"bytes,6,rep,name=full,proto3" json:"full,omitempty"`                                    // acks in full form
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Acks) Reset() {
+	*x = Acks{}
+	mi := &file_middleware_ackpb_ack_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Acks) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Acks) ProtoMessage() {}
+
+func (x *Acks) ProtoReflect() protoreflect.Message {
+	mi := &file_middleware_ackpb_ack_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Acks.ProtoReflect.Descriptor instead.
+func (*Acks) Descriptor() ([]byte, []int) {
+	return file_middleware_ackpb_ack_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *Acks) GetPrefix() []byte {
+	if x != nil {
+		return x.Prefix
+	}
+	return nil
+}
+
+func (x *Acks) GetSeqs() []uint32 {
+	if x != nil {
+		return x.Seqs
+	}
+	return nil
+}
+
+func (x *Acks) GetAttempts() []uint32 {
+	if x != nil {
+		return x.Attempts
+	}
+	return nil
+}
+
+func (x *Acks) GetAgeMicros() []uint32 {
+	if x != nil {
+		return x.AgeMicros
+	}
+	return nil
+}
+
+func (x *Acks) GetUnixNano() int64 {
+	if x != nil {
+		return x.UnixNano
+	}
+	return 0
+}
+
+func (x *Acks) GetFull() []*Ack {
+	if x != nil {
+		return x.Full
+	}
+	return nil
+}
+
 var File_middleware_ackpb_ack_proto protoreflect.FileDescriptor
 
 const file_middleware_ackpb_ack_proto_rawDesc = "" +
@@ -178,7 +267,15 @@ const file_middleware_ackpb_ack_proto_rawDesc = "" +
 	"\bmetadata\x18\x06 \x03(\v2,.protoack.middleware.ackpb.Ack.MetadataEntryR\bmetadata\x1a;\n" +
 	"\rMetadataEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
-	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01*t\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\xbe\x01\n" +
+	"\x04Acks\x12\x16\n" +
+	"\x06prefix\x18\x01 \x01(\fR\x06prefix\x12\x12\n" +
+	"\x04seqs\x18\x02 \x03(\aR\x04seqs\x12\x1a\n" +
+	"\battempts\x18\x03 \x03(\rR\battempts\x12\x1d\n" +
+	"\n" +
+	"age_micros\x18\x04 \x03(\rR\tageMicros\x12\x1b\n" +
+	"\tunix_nano\x18\x05 \x01(\x03R\bunixNano\x122\n" +
+	"\x04full\x18\x06 \x03(\v2\x1e.protoack.middleware.ackpb.AckR\x04full*t\n" +
 	"\x06Status\x12\x12\n" +
 	"\x0eSTATUS_UNKNOWN\x10\x00\x12\x12\n" +
 	"\x0eSTATUS_SUCCESS\x10\x01\x12\x1a\n" +
@@ -199,20 +296,22 @@ func file_middleware_ackpb_ack_proto_rawDescGZIP() []byte {
 }
 
 var file_middleware_ackpb_ack_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_middleware_ackpb_ack_proto_msgTypes = make([]protoimpl.MessageInfo, 2)
+var file_middleware_ackpb_ack_proto_msgTypes = make([]protoimpl.MessageInfo, 3)
 var file_middleware_ackpb_ack_proto_goTypes = []any{
-	(Status)(0), // 0: protoack.middleware.ackpb.Status
-	(*Ack)(nil), // 1: protoack.middleware.ackpb.Ack
-	nil,         // 2: protoack.middleware.ackpb.Ack.MetadataEntry
+	(Status)(0),  // 0: protoack.middleware.ackpb.Status
+	(*Ack)(nil),  // 1: protoack.middleware.ackpb.Ack
+	(*Acks)(nil), // 2: protoack.middleware.ackpb.Acks
+	nil,          // 3: protoack.middleware.ackpb.Ack.MetadataEntry
 }
 var file_middleware_ackpb_ack_proto_depIdxs = []int32{
 	0, // 0: protoack.middleware.ackpb.Ack.status:type_name -> protoack.middleware.ackpb.Status
-	2, // 1: protoack.middleware.ackpb.Ack.metadata:type_name -> protoack.middleware.ackpb.Ack.MetadataEntry
-	2, // [2:2] is the sub-list for method output_type
-	2, // [2:2] is the sub-list for method input_type
-	2, // [2:2] is the sub-list for extension type_name
-	2, // [2:2] is the sub-list for extension extendee
-	0, // [0:2] is the sub-list for field type_name
+	3, // 1: protoack.middleware.ackpb.Ack.metadata:type_name -> protoack.middleware.ackpb.Ack.MetadataEntry
+	1, // 2: protoack.middleware.ackpb.Acks.full:type_name -> protoack.middleware.ackpb.Ack
+	3, // [3:3] is the sub-list for method output_type
+	3, // [3:3] is the sub-list for method input_type
+	3, // [3:3] is the sub-list for extension type_name
+	3, // [3:3] is the sub-list for extension extendee
+	0, // [0:3] is the sub-list for field type_name
 }
 
 func init() { file_middleware_ackpb_ack_proto_init() }
@@ -226,7 +325,7 @@ func file_middleware_ackpb_ack_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_middleware_ackpb_ack_proto_rawDesc), len(file_middleware_ackpb_ack_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   2,
+			NumMessages:   3,
 			NumExtensions: 0,
 			NumServices:   0,
 		},
