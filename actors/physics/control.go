@@ -144,6 +144,7 @@ func (o *orchestrator) drag(ctx actor.Context, m *protocol.UpdateNodePositions) 
 		o.forward(ctx, fwd)
 	}
 	o.wake(ctx, "positions changed")
+	o.publish(ctx) // subscribers see the drag now, also while paused
 }
 
 // forward sends a change to ForceCompute now when running, or queues it

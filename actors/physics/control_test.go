@@ -241,3 +241,41 @@ func TestRestoreAndDims(t *testing.T) {
 	}
 	w.reconcile()
 }
+
+// TestDragWhilePausedPublishes: a drag while the loop is paused reaches
+// subscribers at once, in a frame with the node where it was dragged.
+func TestDragWhilePausedPublishes(t *testing.T) {
+	w := newWorld(t, nil)
+	got := make(chan *protocol.PositionsFrame, 64)
+	sub := w.sys.Root.Spawn(actor.PropsFromFunc(func(ctx actor.Context) {
+		if f, ok := ctx.Message().(*protocol.PositionsFrame); ok {
+			ctx.Respond(&protocol.FrameAck{Subscription: f.Subscription})
+			select {
+			case got <- f:
+			default:
+			}
+		}
+	}))
+	defer w.sys.Root.Stop(sub)
+	const n = 200
+	w.start(physics.Config{Backend: "cpu", Params: params(), Graph: kerneltest.BAGraph(n, 2, 6), Settle: true})
+	w.until(physics.EventReady, nil)
+	w.sys.Root.Send(w.pid, &protocol.Pause{})
+	w.sys.Root.Send(w.pid, &physics.Subscribe{PID: sub, Window: 64})
+	_ = w.stats() // Pause and Subscribe are in: no step follows
+	for len(got) > 0 {
+		<-got
+	}
+	w.sys.Root.Send(w.pid, &protocol.UpdateNodePositions{Nodes: []*protocol.NodePosition{{Node: 7, X: 321, Y: 0, Z: 0, Pin: true}}})
+	deadline := time.After(wait)
+	for {
+		select {
+		case f := <-got:
+			if pos, _ := protocol.Unpack(nil, f.Positions); pos[7] == 321 {
+				return
+			}
+		case <-deadline:
+			t.Fatal("no frame with the dragged node while paused")
+		}
+	}
+}

@@ -155,13 +155,15 @@ func (s *liveSim) Subscribe(buf int) (<-chan serve.Frame, <-chan serve.Event, fu
 	pid := s.system.Root.Spawn(actor.PropsFromFunc(func(ctx actor.Context) {
 		switch m := ctx.Message().(type) {
 		case *actor.Started:
-			ctx.Send(s.pid, &physics.Subscribe{PID: ctx.Self(), MaxHz: 30, Window: 2})
+			// Every frame (the server caps viewers at 30 a second): a rate
+			// limit here would lose the last frame before a sleep.
+			ctx.Send(s.pid, &physics.Subscribe{PID: ctx.Self(), Window: 2})
 		case *protocol.PositionsFrame:
 			ctx.Respond(&protocol.FrameAck{Subscription: m.GetSubscription()})
 			now := time.Now()
 			var per time.Duration
-			if m.GetIteration() > lastIter && !lastAt.IsZero() {
-				per = now.Sub(lastAt) / time.Duration(m.GetIteration()-lastIter)
+			if gap := now.Sub(lastAt); m.GetIteration() > lastIter && !lastAt.IsZero() && gap < time.Second {
+				per = gap / time.Duration(m.GetIteration()-lastIter) // not across a pause or a sleep
 			}
 			lastIter, lastAt = m.GetIteration(), now
 			if pos, err := protocol.Unpack(nil, m.GetPositions()); err == nil {
