@@ -130,7 +130,7 @@ func (b *ackBatcher) flush(bt *ackBatch) {
 
 // send sends a closed batch to its route, stamping the ages.
 func (b *ackBatcher) send(bt *ackBatch) {
-	now := time.Now().UnixNano()
+	now := now().UnixNano()
 	bt.m.UnixNano = now
 	bt.m.AgeMicros = make([]uint32, len(bt.at))
 	for i, t := range bt.at {

@@ -44,14 +44,18 @@ func (q *outcomeQueue) push(o Outcome, self *actor.PID) {
 	q.mu.Lock()
 	if q.closed {
 		q.mu.Unlock()
-		q.deliver(&o, self)
+		late := o // only this path takes o's address (no heap copy otherwise)
+		q.deliver(&late, self)
 		return
 	}
+	wake := len(q.items) == 0 // else the goroutine was woken for the first
 	q.items = append(q.items, queuedOutcome{o, self})
 	q.mu.Unlock()
-	select {
-	case q.wake <- struct{}{}:
-	default:
+	if wake {
+		select {
+		case q.wake <- struct{}{}:
+		default:
+		}
 	}
 }
 

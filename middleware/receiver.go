@@ -2,7 +2,6 @@ package middleware
 
 import (
 	"fmt"
-	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
 	"github.com/protoack/protoack/messaging"
@@ -64,7 +63,7 @@ func (d *Delivery) receive(ctx actor.ReceiverContext, env *actor.MessageEnvelope
 		attempt = parseAttempt(env.GetHeader(HeaderAttempt))
 	}
 	route := env.Sender
-	now := time.Now()
+	now := now()
 	v, e, was := d.window.begin(wkey{id, self.Id}, attempt, route, now)
 	switch v {
 	case reack:
@@ -152,7 +151,7 @@ func (d *Delivery) end(e *entry, r Reply) bool {
 // ackEnd acks e's recorded outcome r.
 func (d *Delivery) ackEnd(e *entry, r Reply) {
 	d.sendAck(e.route, messaging.Ack{ID: e.key.id, Status: r.Status, Reason: r.Reason, Attempt: e.attempt,
-		Time: time.Now(), Metadata: r.Metadata})
+		Time: now(), Metadata: r.Metadata})
 }
 
 // sendAck sends a to route through the Delivery's plain root context
