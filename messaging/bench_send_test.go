@@ -1,0 +1,42 @@
+package messaging_test
+
+import (
+	"log/slog"
+	"sync/atomic"
+	"testing"
+
+	"github.com/asynkron/protoactor-go/actor"
+	"github.com/protoack/protoack/messaging"
+)
+
+// BenchmarkTrackAckVsSend puts BenchmarkTrackAck beside one plain
+// protoactor Send in the same run: TrackAck is one Track and its Success
+// ack on a Tracker; Send is one root-context Send to an actor that counts
+// it, timed until the actor has processed every message (so the
+// receiving side's cost counts too, as it would in a Send of a tracked
+// message). The ratio of the two is what tracking adds to a message.
+func BenchmarkTrackAckVsSend(b *testing.B) {
+	b.Run("TrackAck", BenchmarkTrackAck)
+	b.Run("Send", func(b *testing.B) {
+		sys := actor.NewActorSystem(actor.WithLoggerFactory(func(*actor.ActorSystem) *slog.Logger {
+			return slog.New(slog.DiscardHandler)
+		}))
+		defer sys.Shutdown()
+		var got atomic.Int64
+		done := make(chan struct{})
+		n := int64(b.N)
+		pid := sys.Root.Spawn(actor.PropsFromFunc(func(ctx actor.Context) {
+			if _, ok := ctx.Message().(*messaging.Ack); ok && got.Add(1) == n {
+				close(done)
+			}
+		}))
+		defer sys.Root.Stop(pid)
+		msg := &messaging.Ack{}
+		b.ReportAllocs()
+		b.ResetTimer()
+		for range b.N {
+			sys.Root.Send(pid, msg)
+		}
+		<-done
+	})
+}
