@@ -42,30 +42,14 @@ func converged(t *testing.T, w *world, g kernel.Graph) (*physics.Stats, messagin
 	return st, w.reconcile()
 }
 
-// panicEvery makes ForceCompute panic on every nth ComputeForces (counted
-// across restarts), inside the Delivery's receiver middleware.
-type panicEvery struct {
-	actor.Actor
-	n     int64
-	count *atomic.Int64
-}
-
-func (p panicEvery) Receive(ctx actor.Context) {
-	if _, ok := ctx.Message().(*protocol.ComputeForces); ok && p.count.Add(1)%p.n == 0 {
-		panic("test: every nth ComputeForces")
-	}
-	p.Actor.Receive(ctx)
-}
-
 // TestFaultPanics: ForceCompute panics on every 25th ComputeForces and is
 // restarted by supervision; each time the orchestrator sees the Failed
 // ack, re-initialises and restores the layout.
 func TestFaultPanics(t *testing.T) {
 	g := kerneltest.BAGraph(faultNodes, 2, 5)
 	w := newWorld(t, nil)
-	var count atomic.Int64
-	prod := forcecompute.Producer(forcecompute.Config{Delivery: w.d})
-	props := actor.PropsFromProducer(func() actor.Actor { return panicEvery{prod(), 25, &count} }, w.d.PropsOption())
+	prod, count := lossy.PanicEvery[*protocol.ComputeForces](forcecompute.Producer(forcecompute.Config{Delivery: w.d}), 25)
+	props := actor.PropsFromProducer(prod, w.d.PropsOption())
 	w.start(physics.Config{Backend: "cpu", Params: params(), Graph: g, Settle: true, ForceCompute: props})
 	st, sum := converged(t, w, g)
 	panics := int(count.Load() / 25)

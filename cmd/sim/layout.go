@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"math"
-	"sync/atomic"
 	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
@@ -186,9 +185,7 @@ func faultPolicies(o options) map[messaging.Kind]messaging.Policy {
 func forceComputeProps(system *actor.ActorSystem, d *middleware.Delivery, o options, log *slog.Logger) (*actor.Props, *lossy.Link) {
 	prod := forcecompute.Producer(forcecompute.Config{Delivery: d, Logger: log})
 	if o.crash > 0 {
-		var n atomic.Int64
-		inner := prod
-		prod = func() actor.Actor { return crashing{inner(), int64(o.crash), &n} }
+		prod, _ = lossy.PanicEvery[*protocol.ComputeForces](prod, int64(o.crash))
 	}
 	var opts []actor.PropsOption
 	var link *lossy.Link
@@ -198,20 +195,6 @@ func forceComputeProps(system *actor.ActorSystem, d *middleware.Delivery, o opti
 	}
 	opts = append(opts, d.PropsOption())
 	return actor.PropsFromProducer(prod, opts...), link
-}
-
-// crashing panics on every nth ComputeForces, counted across restarts.
-type crashing struct {
-	actor.Actor
-	n     int64
-	count *atomic.Int64
-}
-
-func (c crashing) Receive(ctx actor.Context) {
-	if _, ok := ctx.Message().(*protocol.ComputeForces); ok && c.count.Add(1)%c.n == 0 {
-		panic(fmt.Sprintf("sim: -crash-every %d", c.n))
-	}
-	c.Actor.Receive(ctx)
 }
 
 // wait follows the run until equilibrium, the tick limit or a failure,
