@@ -31,6 +31,7 @@ type Delivery struct {
 	props     propsSet
 	lanes     lanes
 	batches   ackBatcher
+	local     localAcks
 	outcomes  outcomeQueue
 	untracked untrackedWarner
 	closed    atomic.Bool
@@ -77,7 +78,7 @@ func New(system *actor.ActorSystem, opts ...Option) (*Delivery, error) {
 		d.window = cfg.dedupOf.window
 	}
 	d.routes.init()
-	d.batches.d = d
+	d.batches.d, d.local.d = d, d
 	d.ids.init()
 	d.lanes.init(d)
 	d.plain = actor.NewRootContext(system, nil)
@@ -112,6 +113,7 @@ func (d *Delivery) Close() error {
 		return nil
 	}
 	d.batches.close()
+	d.local.stop() // acks already in apply before the rest is abandoned
 	err := d.tracker.Close()
 	if !d.lanes.close(closeGrace) {
 		d.cfg.log.Warn("protoack: Close: a re-send is still blocked in protoactor (a full blocking mailbox)")

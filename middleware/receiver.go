@@ -157,14 +157,15 @@ func (d *Delivery) ackEnd(e *entry, r Reply) {
 // sendAck sends a to route through the Delivery's plain root context
 // (a ReceiverContext has no Send). An ack to this Delivery's own route
 // (the sender is in this process and uses this Delivery) skips protoactor
-// and the protobuf form; a final ack to another process goes in a batch
+// and the protobuf form, and is applied off the receiving actor
+// (localacks.go); a final ack to another process goes in a batch
 // (ackbatch.go).
 func (d *Delivery) sendAck(route *actor.PID, a messaging.Ack) {
 	if route == nil {
 		return
 	}
 	if d.cfg.ackLink == nil && route.Id == d.routeID && route.Address == d.system.Address() {
-		d.acknowledge(route.RequestId, a)
+		d.local.add(route.RequestId, a)
 		return
 	}
 	if d.cfg.ackLink == nil && route.Address != d.system.Address() && a.Status.Final() {
