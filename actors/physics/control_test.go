@@ -259,10 +259,15 @@ func TestDragWhilePausedPublishes(t *testing.T) {
 	defer w.sys.Root.Stop(sub)
 	const n = 200
 	w.start(physics.Config{Backend: "cpu", Params: params(), Graph: kerneltest.BAGraph(n, 2, 6), Settle: true})
-	w.until(physics.EventReady, nil)
-	w.sys.Root.Send(w.pid, &protocol.Pause{})
 	w.sys.Root.Send(w.pid, &physics.Subscribe{PID: sub, Window: 64})
-	_ = w.stats() // Pause and Subscribe are in: no step follows
+	select { // a first frame: the orchestrator holds a layout
+	case <-got:
+	case <-time.After(wait):
+		t.Fatal("no frame")
+	}
+	w.sys.Root.Send(w.pid, &protocol.Pause{})
+	_ = w.stats() // Pause is in: at most the step in flight completes
+	_ = w.stats()
 	for len(got) > 0 {
 		<-got
 	}
