@@ -50,7 +50,10 @@ type entry struct {
 	key     wkey
 	at      time.Time
 	attempt int
-	route   *actor.PID // where acks go
+	route   *actor.PID // where acks go: &routeVal
+	// routeVal is a copy of the ack route: the sender's PID may sit in
+	// its record of the message, which the window must not keep alive.
+	routeVal actor.PID
 
 	// Guarded by the shard lock.
 	status   messaging.Status
@@ -138,7 +141,11 @@ func (w *window) begin(k wkey, attempt int, route *actor.PID, now time.Time) (v 
 	}
 	e = &s.entries[0]
 	s.entries = s.entries[1:]
-	*e = entry{key: k, at: now, attempt: attempt, route: route}
+	*e = entry{key: k, at: now, attempt: attempt}
+	if route != nil {
+		e.routeVal.Address, e.routeVal.Id, e.routeVal.RequestId = route.Address, route.Id, route.RequestId
+		e.route = &e.routeVal
+	}
 	if len(s.envs) == 0 {
 		s.envs = make([]actor.MessageEnvelope, chunk)
 	}

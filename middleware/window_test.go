@@ -1,10 +1,13 @@
 package middleware
 
 import (
+	"runtime"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/protoack/protoack/messaging"
+	"github.com/protoack/protoack/middleware/internal/testpb"
 )
 
 // idN returns a distinct ID whose first and last bytes (the shard) are 0.
@@ -87,4 +90,31 @@ func TestWindowBounds(t *testing.T) {
 	if w.find(kN(n-2)) != nil {
 		t.Error("an expired generation is still remembered")
 	}
+}
+
+// TestWindowKeepsNoMessage: the de-duplication window remembers
+// deliveries, not messages: once their outcomes are in, sent messages can
+// be collected, but for the few in the handler envelopes of the chunks
+// still in use (at most one chunk per shard).
+func TestWindowKeepsNoMessage(t *testing.T) {
+	const n = 3000
+	sys := newSystem(t)
+	out := newOutcomes(n)
+	d := mustNew(t, sys, Track[*testpb.Work](kindWork), WithOutcome(out.add))
+	pid := spawn(t, sys, worker(d, newCounter(), nil))
+	var collected atomic.Int64
+	for i := range int64(n) {
+		w := &testpb.Work{Seq: i}
+		runtime.AddCleanup(w, func(*atomic.Int64) { collected.Add(1) }, &collected)
+		d.RootContext().Send(pid, w)
+	}
+	out.wait(t, n)
+	out.mu.Lock()
+	clear(out.byID) // the test's own copies of the outcomes
+	out.mu.Unlock()
+	bound := int64(n - 2*16*chunk)
+	waitFor(t, "sent messages collected", func() bool {
+		runtime.GC()
+		return collected.Load() >= bound
+	})
 }
