@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"os"
 	"os/exec"
@@ -45,7 +46,12 @@ func freePort(t testing.TB) int {
 // grpc.ClientConn on each connect attempt and drops the last one without
 // closing it, so every failed attempt would leak that conn's goroutines.
 func startRemote(port int) (*actor.ActorSystem, *remote.Remote) {
-	sys := actor.NewActorSystem(actor.WithDeadLetterThrottleInterval(time.Millisecond), actor.WithLoggerFactory(quietLogger))
+	return startRemoteLogging(port, quietLogger)
+}
+
+// startRemoteLogging is startRemote with the system's logger factory.
+func startRemoteLogging(port int, logger func(*actor.ActorSystem) *slog.Logger) (*actor.ActorSystem, *remote.Remote) {
+	sys := actor.NewActorSystem(actor.WithDeadLetterThrottleInterval(time.Millisecond), actor.WithLoggerFactory(logger))
 	r := remote.NewRemote(sys, remote.Configure("127.0.0.1", port, remote.WithDialOptions(
 		grpc.WithTransportCredentials(insecure.NewCredentials()), grpc.WithBlock(),
 		grpc.WithContextDialer(countingDial))))
@@ -245,7 +251,8 @@ func TestRemoteRestart(t *testing.T) {
 	}
 	const n, inFlight = 300, 20
 	portA, portB := freePort(t), freePort(t)
-	sys, rem := startRemote(portA)
+	gone := readersGone{ch: make(chan struct{}, 8)}
+	sys, rem := startRemoteLogging(portA, func(*actor.ActorSystem) *slog.Logger { return slog.New(gone) })
 	defer sys.Shutdown()
 	defer rem.Shutdown(true)
 	fence, err := sys.Root.SpawnNamed(actor.PropsFromFunc(func(ctx actor.Context) {
@@ -302,6 +309,17 @@ func TestRemoteRestart(t *testing.T) {
 	wait(n - n/3)
 	<-sent
 	b.drain(t)
+	// Shut the remote down only once it has forgotten both children's
+	// connections: protoactor's endpoint manager, stopping, sends on a
+	// reader's channel that the reader of a connection closing at that
+	// moment closes (a data race, and a send on a closed channel).
+	for range 2 {
+		select {
+		case <-gone.ch:
+		case <-time.After(testDeadline):
+			t.Fatal("the children's connections were not closed")
+		}
+	}
 
 	twice, missing := 0, 0
 	for i := range n {
@@ -379,3 +397,23 @@ func TestRemoteNotConnected(t *testing.T) {
 
 // notConnectedEnv marks the child process of TestRemoteNotConnected.
 const notConnectedEnv = "PROTOACK_NOT_CONNECTED"
+
+// readersGone is a slog.Handler that signals each inbound remote
+// connection protoactor's endpoint manager has forgotten, as it logs it.
+type readersGone struct{ ch chan struct{} }
+
+func (g readersGone) Enabled(context.Context, slog.Level) bool { return true }
+
+func (g readersGone) Handle(_ context.Context, r slog.Record) error {
+	if r.Message == "EndpointReader removed active endpoint from endpointManager" {
+		select {
+		case g.ch <- struct{}{}:
+		default:
+		}
+	}
+	return nil
+}
+
+func (g readersGone) WithAttrs([]slog.Attr) slog.Handler { return g }
+
+func (g readersGone) WithGroup(string) slog.Handler { return g }
