@@ -60,6 +60,12 @@ func serveLive(ctx context.Context, o options, sim *liveSim, sink *outcomeSink, 
 	if err := srv.ListenAndServe(ctx, string(o.serve)); err != nil {
 		return cli.Usagef("-serve %s: %v", string(o.serve), err)
 	}
+	// The books are final once the loop has stopped and what it had in
+	// flight has its outcome.
+	sim.system.Root.Send(sim.pid, &protocol.Pause{}) // the step in flight completes
+	drain(sim.d, drainFor)
+	_ = sim.system.Root.StopFuture(sim.pid).Wait()
+	_ = sim.d.Close()
 	fmt.Fprint(stdout, sim.d.Tracker().Summary())
 	return nil
 }

@@ -277,10 +277,22 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("node %d at %v, pinned at %+v", node, got, pin)
 	}
 
-	// A double-click unpins it.
-	b.do(t, "double-click", chromedp.MouseClickXY(x1, y1, chromedp.ClickCount(1)), chromedp.MouseClickXY(x1, y1, chromedp.ClickCount(2)))
-	if err := e.sim.Wait(ctx, func(serve.State) bool { return len(e.sim.Pins()) == 0 }); err != nil {
-		t.Fatalf("double-click did not unpin node %d: %v (pins %+v)", node, err, e.sim.Pins())
+	// A double-click unpins it. On a loaded machine the browser may take
+	// the two clicks for two single ones: then it is double-clicked again,
+	// where the node is drawn now, up to three times.
+	var unpinErr error
+	for range 3 {
+		xy := eval[[]float64](t, b, fmt.Sprintf(`window.protoack.screenPos(%d)`, node))
+		b.do(t, "double-click", chromedp.MouseClickXY(xy[0], xy[1], chromedp.ClickCount(1)), chromedp.MouseClickXY(xy[0], xy[1], chromedp.ClickCount(2)))
+		wctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+		unpinErr = e.sim.Wait(wctx, func(serve.State) bool { return len(e.sim.Pins()) == 0 })
+		cancel()
+		if unpinErr == nil {
+			break
+		}
+	}
+	if unpinErr != nil {
+		t.Fatalf("double-click did not unpin node %d: %v (pins %+v)", node, unpinErr, e.sim.Pins())
 	}
 
 	// Dragging where there is no node rotates the view (3D): the drawing
