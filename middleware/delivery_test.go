@@ -66,12 +66,18 @@ func TestTrackedDelivery(t *testing.T) {
 // TestFullMailbox: a receiver with a small BoundedDropping mailbox is
 // flooded while its handler is held; the dropped messages are re-sent and
 // every message is processed exactly once.
+//
+// Each round of re-sends leaves at least the mailbox's 16 newest messages
+// to be processed, so 200 messages need at most 13 rounds; the timeout
+// spaces the rounds far beyond what 16 messages take, even on a loaded
+// machine, and the retries leave a wide margin over 13.
 func TestFullMailbox(t *testing.T) {
-	const n = 400
+	const n = 200
 	sys := newSystem(t)
 	out := newOutcomes(n)
-	d := mustNew(t, sys, Track[*testpb.Work](kindWork), WithOutcome(out.add),
-		WithPolicy(kindWork, jittered(fastPolicy(40))))
+	pol := jittered(fastPolicy(60))
+	pol.Timeout = 300 * time.Millisecond
+	d := mustNew(t, sys, Track[*testpb.Work](kindWork), WithOutcome(out.add), WithPolicy(kindWork, pol))
 	c := newCounter()
 	gate := make(chan struct{})
 	pid, halt := spawnDropping(t, sys, worker(d, c, func(actor.Context, *testpb.Work) { <-gate },
