@@ -128,15 +128,7 @@ func BenchmarkAckLatencyRemote(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer d.Close()
-	fence, err := sys.Root.SpawnNamed(actor.PropsFromFunc(func(ctx actor.Context) {
-		if _, ok := ctx.Message().(*testpb.Plain); ok {
-			ctx.Respond(&testpb.Plain{})
-		}
-	}), "fence")
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer stop(b, sys, fence)
+	defer stop(b, sys, spawnFence(b, sys))
 	c := startChild(b, portB, sys.Address(), nil)
 	defer c.drain(b)
 	addr := "127.0.0.1:" + strconv.Itoa(portB)

@@ -255,15 +255,7 @@ func TestRemoteRestart(t *testing.T) {
 	sys, rem := startRemoteLogging(portA, func(*actor.ActorSystem) *slog.Logger { return slog.New(gone) })
 	defer sys.Shutdown()
 	defer rem.Shutdown(true)
-	fence, err := sys.Root.SpawnNamed(actor.PropsFromFunc(func(ctx actor.Context) {
-		if _, ok := ctx.Message().(*testpb.Plain); ok {
-			ctx.Respond(&testpb.Plain{})
-		}
-	}), "fence")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer stop(t, sys, fence)
+	defer stop(t, sys, spawnFence(t, sys))
 
 	slots := make(chan struct{}, inFlight)
 	done := make(chan Outcome, n)
@@ -417,3 +409,19 @@ func (g readersGone) Handle(_ context.Context, r slog.Record) error {
 func (g readersGone) WithAttrs([]slog.Attr) slog.Handler { return g }
 
 func (g readersGone) WithGroup(string) slog.Handler { return g }
+
+// spawnFence spawns "fence", which answers *testpb.Plain requests: a child
+// node's last request over the connection that carries its acks, so every
+// ack it sent has arrived when the answer does. Stop it before the system.
+func spawnFence(tb testing.TB, sys *actor.ActorSystem) *actor.PID {
+	tb.Helper()
+	fence, err := sys.Root.SpawnNamed(actor.PropsFromFunc(func(ctx actor.Context) {
+		if _, ok := ctx.Message().(*testpb.Plain); ok {
+			ctx.Respond(&testpb.Plain{})
+		}
+	}), "fence")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return fence
+}
