@@ -1,6 +1,8 @@
 package cpu
 
-// buildTree sorts the nodes by Morton code and rebuilds the tree arena.
+// buildTree sorts the nodes by Morton code and rebuilds the tree arena; the
+// workers build it (plan.go) and, when packInBuild is set, also pack the
+// positions springs read.
 func (k *Kernel) buildTree() {
 	k.parallel(phaseBounds)
 	d := k.p.Dims
@@ -29,10 +31,12 @@ func (k *Kernel) buildTree() {
 	}
 	k.parallel(phaseKeys)
 	k.sortKeys()
-	k.parallel(phaseGather)
-	t.nodes = t.nodes[:0]
-	t.groups = t.groups[:0]
-	t.build(0, int32(k.n), false)
+	t.tasks, t.tops = t.tasks[:0], t.tops[:0]
+	t.nodes = t.nodes[:cap(t.nodes)]
+	t.nodes = t.nodes[:t.plan(0, int32(k.n), 0)]
+	k.cursor.Store(0)
+	k.parallel(phaseBuild)
+	t.finishTops()
 }
 
 // boundsPart records worker w's bounding box as min x,y,z then max x,y,z.
@@ -96,11 +100,11 @@ func (k *Kernel) keysPart(w int) {
 	}
 }
 
-// gatherPart copies worker w's share of positions into sorted order.
-func (k *Kernel) gatherPart(w int) {
+// gatherRange copies the positions of sorted positions [lo, hi) into
+// sorted order.
+func (k *Kernel) gatherRange(lo, hi int) {
 	n := k.n
 	t := &k.tree
-	lo, hi := k.span(w, n)
 	for s := lo; s < hi; s++ {
 		i := t.perm[s]
 		t.sx[s] = k.pos[i]

@@ -2,7 +2,8 @@
 //
 // State is structure of arrays of float32. Each tick sorts the nodes by
 // Morton code (a radix sort), builds a Barnes-Hut octree (quadtree in 2D)
-// over the sorted order in a reused flat arena in preorder, and then, for
+// over the sorted order in a reused flat arena in preorder, its subtrees on
+// all workers at once (plan.go), and then, for
 // each group of up to 256 nodes sharing a cell, walks the tree once into an
 // interaction list that is summed for every node of the group (AVX-512 or
 // AVX assembly on amd64, plain Go elsewhere). Workers take groups from a

@@ -37,11 +37,12 @@ type Kernel struct {
 	tree tree
 
 	// Per-tick scratch, written by phases.
-	alpha   float32
-	cursor  atomic.Int64            // next group (or chunk, when exact) of the force phase
-	keParts []float64               // kinetic energy per worker
-	hist    [][1 << radixBits]int32 // radix sort: digit counts, then slots, per worker
-	bounds  []float32               // per worker: min then max per dimension
+	alpha       float32
+	packInBuild bool                    // the build phase also packs positions (no reorder this tick)
+	cursor      atomic.Int64            // next group (or chunk, when exact) of the force phase
+	keParts     []float64               // kinetic energy per worker
+	hist        [][1 << radixBits]int32 // radix sort: digit counts, then slots, per worker
+	bounds      []float32               // per worker: min then max per dimension
 }
 
 var _ kernel.Kernel = (*Kernel)(nil)

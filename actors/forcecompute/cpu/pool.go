@@ -11,7 +11,7 @@ const (
 	phaseKeys
 	phaseCount
 	phaseScatter
-	phaseGather
+	phaseBuild
 	phasePack
 	phaseForces
 	phaseIntegrate

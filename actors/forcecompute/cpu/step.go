@@ -31,13 +31,17 @@ func (k *Kernel) Step(ticks int) error {
 func (k *Kernel) tick() {
 	k.alpha = float32(kernel.Alpha(k.p, k.ticks))
 	if k.n > 0 {
+		reorder := k.p.Theta > 0 && k.ticks%reorderEvery == 0
+		k.packInBuild = k.p.Theta > 0 && !reorder
 		if k.p.Theta > 0 {
 			k.buildTree()
-			if k.ticks%reorderEvery == 0 {
-				k.reorder()
-			}
 		}
-		k.parallel(phasePack)
+		if reorder {
+			k.reorder()
+		}
+		if !k.packInBuild {
+			k.parallel(phasePack)
+		}
 		k.cursor.Store(0)
 		k.parallel(phaseForces)
 		k.addDistanceForces()
@@ -62,8 +66,8 @@ func (k *Kernel) runPhase(ph phase, w int) {
 		k.countPart(w)
 	case phaseScatter:
 		k.scatterPart(w)
-	case phaseGather:
-		k.gatherPart(w)
+	case phaseBuild:
+		k.buildPart(w)
 	case phasePack:
 		k.packPart(w)
 	case phaseForces:

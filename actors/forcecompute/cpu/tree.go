@@ -9,15 +9,25 @@ const (
 )
 
 // node is one Barnes-Hut cell. Cells are stored in depth-first preorder, so
-// a cell's first child is the next cell and next skips its subtree; a leaf
-// is a cell whose next is its own index + 1.
+// a cell's first child is the next cell and next skips its subtree. The
+// arena may have unused gaps between subtrees built by different workers
+// (see plan.go); next jumps over them, and a walk reaches only cells.
 type node struct {
 	cx, cy, cz float32 // centre of mass
 	mass       float32 // node count
 	open2      float32 // (side/Theta)^2: accept the cell when d^2 > open2
-	next       int32   // index of the cell after this subtree
+	next       int32   // index of the cell after this subtree, | leafBit for a leaf
 	lo, hi     int32   // its nodes, as positions in the sorted order
 }
+
+// leafBit marks a leaf in node.next; next &^ leafBit is the index.
+const leafBit = -1 << 31
+
+// leaf reports whether the cell is a leaf.
+func (nd *node) leaf() bool { return nd.next < 0 }
+
+// after is the index of the cell after the subtree.
+func (nd *node) after() int32 { return nd.next &^ leafBit }
 
 // tree is the reused arena and the Morton-sorted copy of the positions.
 type tree struct {
@@ -26,6 +36,10 @@ type tree struct {
 	perm, tmpP  []int32 // perm[s] is the node at sorted position s
 	sx, sy, sz  []float32
 	groups      []int32             // cells of at most groupMax nodes whose parent has more
+	tasks       []task              // subtrees built by the workers, in preorder
+	tops        []int32             // the cells above them, in preorder
+	grp         []int32             // a task over [lo, hi) records its groups in grp[lo:hi]
+	cut         int32               // a cell of more nodes is split among tasks
 	open2       [levels + 1]float32 // by level
 	dbits       uint                // bits per level: Dims
 	origin      [3]float32          // low corner of the root cell
@@ -35,8 +49,15 @@ type tree struct {
 }
 
 func (t *tree) alloc(n, dims int) {
-	t.nodes = make([]node, 0, 2*n+1)
+	t.cut = int32(max(cutMin, n/cutParts))
+	// Each task reserves 2 cells per node; the cells above the tasks have
+	// more than cut nodes each and at least two children, so there are
+	// fewer than 2n/cut of them.
+	t.nodes = make([]node, 2*n+2*n/int(t.cut)+2)
 	t.groups = make([]int32, 0, n)
+	t.grp = make([]int32, n)
+	t.tasks = make([]task, 0, (1<<dims)*(2*n/int(t.cut)+1)+1) // at most 2^dims per cell above
+	t.tops = make([]int32, 0, 2*n/int(t.cut)+2)
 	t.keys, t.tmpK = make([]uint64, n), make([]uint64, n)
 	t.perm, t.tmpP = make([]int32, n), make([]int32, n)
 	t.sx, t.sy = make([]float32, n), make([]float32, n)
@@ -177,15 +198,28 @@ func (t *tree) level(a, b uint64) int {
 	return lz / int(t.dbits)
 }
 
-// build appends the subtree over sorted positions [lo, hi) and returns its
-// cell index, recording the walk groups below it unless grouped (an
-// ancestor is a group). Cells with one child are skipped, so every inner
-// cell has at least two children and there are at most 2n cells.
-func (t *tree) build(lo, hi int32, grouped bool) int32 {
-	idx := int32(len(t.nodes))
-	t.nodes = append(t.nodes, node{lo: lo, hi: hi})
+// builder builds one subtree into its own region of the arena, so that
+// workers build disjoint subtrees at once.
+type builder struct {
+	t      *tree
+	cur    int32   // next free cell of the region
+	groups []int32 // the walk groups found, in preorder
+}
+
+// build writes the cell over sorted positions [lo, hi) at b.cur, then its
+// subtree, and returns its index, recording the walk groups below it unless
+// grouped (an ancestor is a group). Cells with one child are skipped, so
+// every inner cell has at least two children and there are at most
+// 2(hi-lo)-1 cells. after is the index of the cell that follows this
+// subtree in preorder, or -1 when it is the next free cell (b.cur once the
+// subtree is written).
+func (b *builder) build(lo, hi int32, grouped bool, after int32) int32 {
+	t := b.t
+	idx := b.cur
+	b.cur++
+	t.nodes[idx] = node{lo: lo, hi: hi}
 	if !grouped && hi-lo <= groupMax {
-		t.groups = append(t.groups, idx)
+		b.groups = append(b.groups, idx)
 		grouped = true
 	}
 	lv := t.level(t.keys[lo], t.keys[hi-1])
@@ -204,25 +238,22 @@ func (t *tree) build(lo, hi int32, grouped bool) int32 {
 		nd := &t.nodes[idx]
 		nd.cx, nd.cy, nd.cz, nd.mass = sx/m, sy/m, sz/m, m
 		nd.open2 = t.open2[lv]
-		nd.next = idx + 1
+		if after < 0 {
+			after = idx + 1
+		}
+		nd.next = after | leafBit
 		return idx
 	}
 	shift := t.dbits * uint(levels-1-lv)
 	mask := uint64(1)<<t.dbits - 1
 	var mx, my, mz, m float32
 	for start := lo; start < hi; {
-		d := (t.keys[start] >> shift) & mask
-		// first position in (start, hi) whose digit exceeds d
-		a, b := start+1, hi
-		for a < b {
-			mid := int32(uint32(a+b) >> 1)
-			if (t.keys[mid]>>shift)&mask > d {
-				b = mid
-			} else {
-				a = mid + 1
-			}
+		a := t.digitEnd(start, hi, shift, mask)
+		ca := int32(-1)
+		if a == hi {
+			ca = after
 		}
-		c := t.build(start, a, grouped)
+		c := b.build(start, a, grouped, ca)
 		ch := &t.nodes[c]
 		mx += ch.cx * ch.mass
 		my += ch.cy * ch.mass
@@ -233,6 +264,25 @@ func (t *tree) build(lo, hi int32, grouped bool) int32 {
 	nd := &t.nodes[idx]
 	nd.cx, nd.cy, nd.cz, nd.mass = mx/m, my/m, mz/m, m
 	nd.open2 = t.open2[lv]
-	nd.next = int32(len(t.nodes))
+	if after < 0 {
+		after = b.cur
+	}
+	nd.next = after
 	return idx
+}
+
+// digitEnd is the first sorted position in (start, hi) whose key digit
+// (key>>shift)&mask exceeds that of start, or hi.
+func (t *tree) digitEnd(start, hi int32, shift uint, mask uint64) int32 {
+	d := (t.keys[start] >> shift) & mask
+	a, b := start+1, hi
+	for a < b {
+		mid := int32(uint32(a+b) >> 1)
+		if (t.keys[mid]>>shift)&mask > d {
+			b = mid
+		} else {
+			a = mid + 1
+		}
+	}
+	return a
 }

@@ -41,14 +41,14 @@ func TestTreeInvariants(t *testing.T) {
 			}
 		}
 		seen := make([]int, n)
-		for i := range tr.nodes {
+		for _, i := range reachable(t, tr) {
 			nd := &tr.nodes[i]
-			if int(nd.next) <= i || int(nd.next) > len(tr.nodes) {
+			if int(nd.after()) <= i || int(nd.after()) > len(tr.nodes) {
 				t.Fatalf("%dD: cell %d next %d", dims, i, nd.next)
 			}
 			var mx, my, mz float64
 			for s := nd.lo; s < nd.hi; s++ {
-				if nd.next == int32(i)+1 {
+				if nd.leaf() {
 					seen[tr.perm[s]]++
 				}
 				mx += float64(tr.sx[s])
@@ -71,12 +71,41 @@ func TestTreeInvariants(t *testing.T) {
 				t.Fatalf("%dD: node %d in %d leaves", dims, i, c)
 			}
 		}
-		covered := 0
+		covered := make([]int, n)
 		for _, gi := range tr.groups {
-			covered += int(tr.nodes[gi].hi - tr.nodes[gi].lo)
+			for s := tr.nodes[gi].lo; s < tr.nodes[gi].hi; s++ {
+				covered[s]++
+			}
 		}
-		if covered != n {
-			t.Errorf("%dD: groups cover %d nodes, want %d", dims, covered, n)
+		for s, c := range covered {
+			if c != 1 {
+				t.Fatalf("%dD: sorted position %d in %d groups, want 1", dims, s, c)
+			}
 		}
 	}
+}
+
+// reachable lists the cells a walk can reach, in preorder: from each cell,
+// its first child is the next index and its next sibling is after().
+func reachable(t *testing.T, tr *tree) []int {
+	t.Helper()
+	var out []int
+	var visit func(i int32)
+	visit = func(i int32) {
+		out = append(out, int(i))
+		nd := &tr.nodes[i]
+		if nd.leaf() {
+			return
+		}
+		for c := i + 1; c != nd.next; c = tr.nodes[c].after() {
+			visit(c)
+		}
+	}
+	if len(tr.nodes) > 0 {
+		visit(0)
+		if a := tr.nodes[0].after(); int(a) != len(tr.nodes) {
+			t.Fatalf("root's next %d, want the arena's end %d", a, len(tr.nodes))
+		}
+	}
+	return out
 }

@@ -24,14 +24,14 @@ func (t *tree) gather3(gi int32, l *ilist) {
 		dz := max(z0-nd.cz, nd.cz-z1, 0)
 		if dx*dx+dy*dy+dz*dz > nd.open2 {
 			l.add(nd.cx, nd.cy, nd.cz, nd.mass)
-			i = nd.next
+			i = nd.next &^ leafBit
 			continue
 		}
-		if nd.next == i+1 {
+		if nd.next < 0 {
 			for s := nd.lo; s < nd.hi; s++ {
 				l.add(t.sx[s], t.sy[s], t.sz[s], 1)
 			}
-			i = nd.next
+			i = nd.next &^ leafBit
 			continue
 		}
 		i++
@@ -56,14 +56,14 @@ func (t *tree) gather2(gi int32, l *ilist) {
 		dy := max(y0-nd.cy, nd.cy-y1, 0)
 		if dx*dx+dy*dy > nd.open2 {
 			l.add(nd.cx, nd.cy, 0, nd.mass)
-			i = nd.next
+			i = nd.next &^ leafBit
 			continue
 		}
-		if nd.next == i+1 {
+		if nd.next < 0 {
 			for s := nd.lo; s < nd.hi; s++ {
 				l.add(t.sx[s], t.sy[s], 0, 1)
 			}
-			i = nd.next
+			i = nd.next &^ leafBit
 			continue
 		}
 		i++
