@@ -135,8 +135,9 @@ func WithDeadLetter(a DeadLetterAction) Option {
 }
 
 // WithDedupWindow bounds the receiver's memory of processed deliveries: at
-// most count, each kept at most age (defaults 65536 and 10 minutes). A
-// re-send that arrives after its delivery was forgotten is processed again.
+// most count (or 256, for a smaller count), the newest, each kept at most
+// age (defaults 65536 and 10 minutes). A re-send that arrives after its
+// delivery was forgotten is processed again.
 func WithDedupWindow(count int, age time.Duration) Option {
 	return optionFunc(func(c *config) { c.dedupCount, c.dedupAge = count, age })
 }

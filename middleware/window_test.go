@@ -1,6 +1,7 @@
 package middleware
 
 import (
+	"encoding/binary"
 	"runtime"
 	"sync/atomic"
 	"testing"
@@ -48,10 +49,29 @@ func TestWindowVerdicts(t *testing.T) {
 	}
 }
 
-// TestWindowBounds: the window remembers at least count/2 and at most
-// count IDs, and forgets IDs older than its age.
+// remembered reports whether w remembers delivery k at now (test only).
+func (w *window) remembered(k wkey, now time.Time) bool {
+	bk, slot, s := w.locate(k)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b := s.block(bk)
+	return b != nil && b.seen&(1<<slot) != 0 && int64(now.Sub(w.epoch))-b.at[slot] <= w.maxAge
+}
+
+// seqKey is delivery seq of prefix p at receiver recv, as a Delivery's
+// IDs are made (ids.go).
+func seqKey(p [12]byte, seq uint32, recv string) wkey {
+	var id messaging.ID
+	copy(id[:12], p[:])
+	binary.BigEndian.PutUint32(id[12:], seq)
+	return wkey{id, recv}
+}
+
+// TestWindowBounds: the window remembers at most count deliveries and at
+// least count minus a block (15) per shard, the newest ones, and forgets
+// deliveries older than its age.
 func TestWindowBounds(t *testing.T) {
-	const count = 16 * 64 // 32 per shard and generation
+	const count = 16 * 64 // 64 per shard
 	w := newWindow(count, time.Minute)
 	t0 := time.Unix(1000, 0)
 	done := func(k wkey, now time.Time) {
@@ -59,36 +79,42 @@ func TestWindowBounds(t *testing.T) {
 			w.finish(e, messaging.StatusSuccess, "", nil)
 		}
 	}
-	const n = 1000 // all in shard 0, whose share is count/16 = 64
-	for i := range n {
-		done(kN(i), t0)
+	p := [12]byte{1, 2, 3}
+	const n = 4000 // one sender's stream: consecutive blocks go to different shards
+	for i := range uint32(n) {
+		done(seqKey(p, i+1, "r"), t0)
 	}
 	remembered := 0
-	for i := range n {
-		if e := w.find(kN(i)); e != nil {
+	for i := range uint32(n) {
+		if w.remembered(seqKey(p, i+1, "r"), t0) {
 			remembered++
 		}
 	}
-	if remembered < 32 || remembered > 64 {
-		t.Errorf("remembers %d IDs of shard 0, want 32..64", remembered)
+	if remembered < count-16*15 || remembered > count {
+		t.Errorf("remembers %d deliveries, want %d..%d", remembered, count-16*15, count)
 	}
-	if w.find(kN(n-1)) == nil || w.find(kN(0)) != nil {
-		t.Error("should remember the newest and forget the oldest")
+	for i := uint32(n - (count - 16*15)); i < n; i++ {
+		if !w.remembered(seqKey(p, i+1, "r"), t0) {
+			t.Fatalf("forgot seq %d, one of the %d newest", i+1, count-16*15)
+		}
 	}
-	if n := w.len(); n > count {
-		t.Errorf("len %d > count %d", n, count)
+	if w.remembered(seqKey(p, 1, "r"), t0) {
+		t.Error("should forget the oldest")
 	}
-	// Age: an ID older than the age bound is processed again.
+	if n := w.len(); n > count || n != remembered {
+		t.Errorf("len %d, remembered %d, count %d", n, remembered, count)
+	}
+	// Age: a delivery older than the age bound is processed again.
 	late := t0.Add(time.Minute + time.Second)
-	if v, _, _ := w.begin(kN(n-1), 2, nil, late); v != process {
-		t.Errorf("expired ID: verdict %v, want process", v)
+	if v, _, _ := w.begin(seqKey(p, n, "r"), 2, nil, late); v != process {
+		t.Errorf("expired delivery: verdict %v, want process", v)
 	}
-	// And the old generation is dropped once it is older than the age.
-	for i := range 3 {
-		done(kN(n+i), late.Add(2*time.Minute))
+	// And blocks whose last write is older than the age are dropped.
+	for i := range uint32(3 * 16 * 16) {
+		done(seqKey(p, n+1+i, "r"), late)
 	}
-	if w.find(kN(n-2)) != nil {
-		t.Error("an expired generation is still remembered")
+	if got := w.len(); got > 3*16*16+1 {
+		t.Errorf("len %d after the age passed, want at most %d", got, 3*16*16+1)
 	}
 }
 
