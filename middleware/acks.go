@@ -65,13 +65,19 @@ func (d *Delivery) acknowledge(seq uint32, ack messaging.Ack) {
 	}
 }
 
-// onDeadLetter ends (or re-sends, with DeadLetterRetry) the message whose
-// route got a DeadLetterResponse: fast failure, not a timeout chain.
+// onDeadLetter ends (or re-sends, with DeadLetterRetry) the message, or
+// each message of the batch (sendbatch.go), whose route got a
+// DeadLetterResponse: fast failure, not a timeout chain.
 func (d *Delivery) onDeadLetter(pid *actor.PID) {
-	if pid == nil {
+	if pid == nil || d.sendq.deadLetter(pid.RequestId) {
 		return
 	}
-	p := d.routes.get(pid.RequestId)
+	d.deadLetter(pid.RequestId)
+}
+
+// deadLetter ends (or re-sends) the message sent with seq as a dead letter.
+func (d *Delivery) deadLetter(seq uint32) {
+	p := d.routes.get(seq)
 	if p == nil {
 		return
 	}

@@ -31,6 +31,7 @@ type Delivery struct {
 	props     propsSet
 	lanes     lanes
 	batches   ackBatcher
+	sendq     sendBatcher
 	local     localAcks
 	outcomes  outcomeQueue
 	untracked untrackedWarner
@@ -80,6 +81,7 @@ func New(system *actor.ActorSystem, opts ...Option) (*Delivery, error) {
 	d.routes.init()
 	d.batches.d, d.local.d = d, d
 	d.ids.init()
+	d.sendq.init(d, cfg.sendBatch)
 	d.lanes.init(d)
 	d.plain = actor.NewRootContext(system, nil)
 	d.routeID = "protoack-acks" + system.ProcessRegistry.NextId()
@@ -103,7 +105,7 @@ func (d *Delivery) Tracker() *messaging.Tracker { return d.tracker }
 // plumbing sends (any sender middleware there breaks remote).
 func (d *Delivery) RootContext() *actor.RootContext { return d.root }
 
-// Close sends the acks still batched for other processes, reports every
+// Close sends the messages and the acks still batched for other processes, reports every
 // pending message as messaging.ResultAbandoned, stops re-sending, removes
 // the ack route, and returns once every outcome was handed to the
 // application. Acks arriving later are dropped. Close is
@@ -112,6 +114,7 @@ func (d *Delivery) Close() error {
 	if d.closed.Swap(true) {
 		return nil
 	}
+	d.sendq.close() // the messages still batched go out, before the rest is abandoned
 	d.batches.close()
 	d.local.stop() // acks already in apply before the rest is abandoned
 	err := d.tracker.Close()

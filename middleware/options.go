@@ -40,6 +40,7 @@ type config struct {
 	dedupAge        time.Duration
 	dedupOf         *Delivery
 	log             *slog.Logger
+	sendBatch       sendBatchConfig
 	msgLink         link // test-only lossy layer on the message path
 	ackLink         link // test-only lossy layer on the ack path
 }

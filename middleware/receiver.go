@@ -5,6 +5,7 @@ import (
 
 	"github.com/asynkron/protoactor-go/actor"
 	"github.com/protoack/protoack/messaging"
+	"github.com/protoack/protoack/middleware/ackpb"
 )
 
 // ReceiverMiddleware returns the middleware that de-duplicates tracked
@@ -24,6 +25,10 @@ func (d *Delivery) ReceiverMiddleware() actor.ReceiverMiddleware {
 		return func(ctx actor.ReceiverContext, env *actor.MessageEnvelope) {
 			idText := env.GetHeader(HeaderID)
 			if idText == "" || env.Sender == nil {
+				if b, ok := env.Message.(*ackpb.Batch); ok && idText == "" {
+					d.receiveBatch(ctx, env.Sender, b, next) // recvbatch.go
+					return
+				}
 				if idText == "" {
 					d.untracked.note(d, env.Message)
 				}
@@ -62,7 +67,26 @@ func (d *Delivery) receive(ctx actor.ReceiverContext, env *actor.MessageEnvelope
 		}
 		attempt = parseAttempt(env.GetHeader(HeaderAttempt))
 	}
-	route := env.Sender
+	d.handle(ctx, self, arrival{id: id, short: short, attempt: attempt, replyTo: replyTo, route: env.Sender,
+		header: env.Header, msg: env.Message}, next)
+}
+
+// arrival is one tracked message as it arrived: alone, or as an item of a
+// batch (recvbatch.go).
+type arrival struct {
+	id      messaging.ID
+	short   bool // header names the ID in the short form
+	attempt int
+	replyTo *actor.PID // the handler's Sender
+	route   *actor.PID // the ack route
+	header  map[string]string
+	msg     any
+}
+
+// handle de-duplicates a at the receiving actor self, then processes it,
+// or re-acks or re-forwards it.
+func (d *Delivery) handle(ctx actor.ReceiverContext, self *actor.PID, a arrival, next actor.ReceiverFunc) {
+	id, attempt, route := a.id, a.attempt, a.route
 	now := now()
 	v, e, was := d.window.begin(wkey{id, self.Id}, attempt, route, now)
 	switch v {
@@ -73,7 +97,7 @@ func (d *Delivery) receive(ctx actor.ReceiverContext, env *actor.MessageEnvelope
 		d.sendAck(route, messaging.Retrying(id, "in progress").WithAttempt(attempt))
 		return
 	case reforward:
-		d.plain.Send(was.fwd, &actor.MessageEnvelope{Header: env.Header, Message: env.Message, Sender: route})
+		d.plain.Send(was.fwd, &actor.MessageEnvelope{Header: a.header, Message: a.msg, Sender: route})
 		return
 	}
 	// The handler sees the envelope's own sender (HeaderReplyTo), not the
@@ -82,10 +106,10 @@ func (d *Delivery) receive(ctx actor.ReceiverContext, env *actor.MessageEnvelope
 	// Forward of it; the handler may Stash it. A short-form ID needs the
 	// handler's context to be a trackedContext (IDOf reads it there);
 	// otherwise the handler's envelope gets the full header.
-	*e.env = actor.MessageEnvelope{Header: env.Header, Message: env.Message, Sender: replyTo}
+	*e.env = actor.MessageEnvelope{Header: a.header, Message: a.msg, Sender: a.replyTo}
 	tc, _ := ctx.(*trackedContext)
-	if short && tc == nil {
-		e.env.Header = fullHeader(env.Header, id)
+	if a.short && tc == nil {
+		e.env.Header = fullHeader(a.header, id)
 	}
 	d.run(ctx, tc, e, next)
 }

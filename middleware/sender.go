@@ -132,10 +132,10 @@ func (d *Delivery) send(ctx actor.SenderContext, target *actor.PID, env *actor.M
 		out = p.envelope(1)
 	}
 	if d.cfg.msgLink == nil {
-		next(ctx, target, out)
+		d.sendFirst(ctx, target, p, out, next)
 		return p.id, nil
 	}
-	d.cfg.msgLink.carry(packet{ID: p.id, Attempt: 1, Msg: p.msg}, func() { next(ctx, target, out) })
+	d.cfg.msgLink.carry(packet{ID: p.id, Attempt: 1, Msg: p.msg}, func() { d.sendFirst(ctx, target, p, out, next) })
 	return p.id, nil
 }
 

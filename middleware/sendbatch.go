@@ -1,0 +1,315 @@
+package middleware
+
+import (
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/asynkron/protoactor-go/actor"
+	"github.com/asynkron/protoactor-go/remote"
+	"github.com/protoack/protoack/middleware/ackpb"
+	"google.golang.org/protobuf/proto"
+)
+
+// First attempts of tracked messages to an actor in another process go in
+// batches (one ackpb.Batch per target) while they come close together, as
+// acks back do (ackbatch.go): a message less than sendIdle after the
+// target's previous one opens a batch, or joins the open one, which is
+// sent when it holds sendMax messages or sendDelay after it opened (Go's
+// timers make that up to about 1 ms when the process is idle). One
+// protoactor message then carries the ID prefix and the ack route once,
+// and per message its sequence number, its size and its bytes: protoactor
+// serialises neither a header map nor a sender PID per message, and the
+// receiver unpacks the batch and runs each message through the same path
+// as a single one (recvbatch.go). A message that comes alone goes at once,
+// as a single message. Re-sends, messages with headers or a reply-to, and
+// messages to actors in this process never go in a batch. A target's
+// first attempts leave in the order they were sent (its lock is held
+// while a batch or a single message is handed to protoactor).
+const (
+	sendMax   = 256
+	sendDelay = 500 * time.Microsecond
+	sendIdle  = 20 * time.Microsecond
+	// sendTargets bounds the targets remembered; beyond it, targets idle
+	// for a second are forgotten.
+	sendTargets = 1024
+	// sentSlots is how many sent batches are remembered, so that a
+	// DeadLetterResponse to one ends (or re-sends) each of its messages.
+	// A dead letter to an older batch leaves its messages to their
+	// timeouts.
+	sentSlots = 1024
+)
+
+// sendBatchConfig is WithSendBatches' setting; the zero value batches with
+// the constants above.
+type sendBatchConfig struct {
+	off   bool
+	local bool // tests: batch to actors in this process too
+	max   int
+	delay time.Duration
+	idle  time.Duration
+}
+
+// WithSendBatches turns the batching of first attempts to other processes
+// on (the default) or off. Turn it off while peers of an earlier version,
+// which do not know ackpb.Batch, may receive this Delivery's messages (see
+// docs/middleware.md, "Wire compatibility").
+func WithSendBatches(on bool) Option {
+	return optionFunc(func(c *config) { c.sendBatch.off = !on })
+}
+
+// withSendBatching sets the batching's limits and batches to in-process
+// targets too (tests only).
+func withSendBatching(max int, delay, idle time.Duration) Option {
+	return optionFunc(func(c *config) {
+		c.sendBatch = sendBatchConfig{local: true, max: max, delay: delay, idle: idle}
+	})
+}
+
+// sendBatcher holds each remote target's open batch.
+type sendBatcher struct {
+	d      *Delivery
+	cfg    sendBatchConfig
+	mu     sync.Mutex
+	byKey  map[routeKey]*sendTarget
+	closed bool
+	sent   []atomic.Pointer[sentBatch] // by the batch's own sequence number
+
+	batches, items atomic.Int64 // sent, for tests and benchmarks
+}
+
+// sendTarget is one target's batching state, guarded by its mu.
+type sendTarget struct {
+	mu     sync.Mutex
+	target *actor.PID
+	last   int64      // monotonic ns of the previous first attempt
+	open   []*pending // the batch being filled
+	timer  *time.Timer
+	done   bool // closed or forgotten: send singly
+}
+
+// sentBatch is a sent batch's messages, by sequence number.
+type sentBatch struct {
+	seq  uint32 // the batch's own (its envelope Sender's RequestId)
+	seqs []uint32
+}
+
+func (b *sendBatcher) init(d *Delivery, cfg sendBatchConfig) {
+	b.d, b.cfg = d, cfg
+	if b.cfg.max <= 0 {
+		b.cfg.max = sendMax
+	}
+	if b.cfg.delay <= 0 {
+		b.cfg.delay = sendDelay
+	}
+	if b.cfg.idle <= 0 {
+		b.cfg.idle = sendIdle
+	}
+	b.byKey = make(map[routeKey]*sendTarget)
+	b.sent = make([]atomic.Pointer[sentBatch], sentSlots)
+}
+
+// sendFirst sends p's first attempt, out, to target through next: in a
+// batch when p may go in one, else at once. The sender middleware calls
+// it (through the test link, when there is one).
+func (d *Delivery) sendFirst(ctx actor.SenderContext, target *actor.PID, p *pending, out *actor.MessageEnvelope, next actor.SenderFunc) {
+	b := &d.sendq
+	if b.cfg.off || p.header != nil || (!b.cfg.local && target.Address == d.system.Address()) {
+		next(ctx, target, out)
+		return
+	}
+	t := b.targetOf(target)
+	if t == nil {
+		next(ctx, target, out)
+		return
+	}
+	at := int64(time.Since(monoBase))
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	prev := t.last
+	t.last = at
+	if t.done || (len(t.open) == 0 && (prev == 0 || at-prev > int64(b.cfg.idle))) {
+		next(ctx, target, out) // alone: at once
+		return
+	}
+	if len(t.open) > 0 && [12]byte(t.open[0].id[:12]) != [12]byte(p.id[:12]) {
+		b.flush(t) // the ID prefix changed (a wrap): one batch per prefix
+	}
+	t.open = append(t.open, p)
+	switch {
+	case len(t.open) >= b.cfg.max:
+		b.flush(t)
+	case len(t.open) == 1:
+		if t.timer == nil {
+			t.timer = time.AfterFunc(b.cfg.delay, func() { b.fire(t) })
+		} else {
+			t.timer.Reset(b.cfg.delay)
+		}
+	}
+}
+
+// targetOf returns target's batching state, or nil after Close.
+func (b *sendBatcher) targetOf(target *actor.PID) *sendTarget {
+	key := routeKey{target.Address, target.Id}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.closed {
+		return nil
+	}
+	t := b.byKey[key]
+	if t != nil {
+		return t
+	}
+	if len(b.byKey) >= sendTargets {
+		b.forgetIdle()
+	}
+	t = &sendTarget{target: &actor.PID{Address: target.Address, Id: target.Id}}
+	b.byKey[key] = t
+	return t
+}
+
+// forgetIdle drops the targets with nothing open and no send for a
+// second. b.mu is held.
+func (b *sendBatcher) forgetIdle() {
+	at := int64(time.Since(monoBase))
+	for k, t := range b.byKey {
+		t.mu.Lock()
+		if len(t.open) == 0 && at-t.last > int64(time.Second) {
+			t.done = true
+			if t.timer != nil {
+				t.timer.Stop()
+			}
+			delete(b.byKey, k)
+		}
+		t.mu.Unlock()
+	}
+}
+
+// fire sends t's open batch, if any (its timer fired).
+func (b *sendBatcher) fire(t *sendTarget) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	b.flush(t)
+}
+
+// flush sends t's open batch: one ackpb.Batch, with a sequence number of
+// its own as the RequestId of its envelope's Sender (the ack route), so a
+// DeadLetterResponse names it. A message protobuf cannot encode goes alone
+// instead, as protoactor would take it. t.mu is held.
+func (b *sendBatcher) flush(t *sendTarget) {
+	items := t.open
+	t.open = nil
+	if t.timer != nil {
+		t.timer.Stop()
+	}
+	if len(items) == 0 {
+		return
+	}
+	d := b.d
+	m := &ackpb.Batch{Prefix: append([]byte(nil), items[0].id[:12]...), Seqs: make([]uint32, 0, len(items)),
+		Sizes: make([]uint32, 0, len(items))}
+	var types []uint32
+	for _, p := range items {
+		name, ok := appendMessage(m, p.msg)
+		if !ok {
+			d.plain.Send(t.target, &p.first)
+			continue
+		}
+		ti := len(m.TypeNames) - 1
+		if ti < 0 || m.TypeNames[ti] != name {
+			ti = typeIndex(m, name)
+		}
+		if ti > 0 && types == nil {
+			types = make([]uint32, len(m.Seqs), len(items))
+		}
+		if types != nil {
+			types = append(types, uint32(ti))
+		}
+		m.Seqs = append(m.Seqs, p.seq)
+	}
+	if len(m.Seqs) == 0 {
+		return
+	}
+	m.Types = types
+	seq, _, _ := d.ids.take()
+	b.sent[seq%sentSlots].Store(&sentBatch{seq: seq, seqs: m.Seqs})
+	b.batches.Add(1)
+	b.items.Add(int64(len(m.Seqs)))
+	d.plain.Send(t.target, &actor.MessageEnvelope{Message: m,
+		Sender: &actor.PID{Address: d.system.Address(), Id: d.routeID, RequestId: seq}})
+}
+
+// appendMessage appends msg's bytes and size to m, encoded as protoactor
+// remote encodes a message (remote.RootSerializable first, then
+// serializer 0, protobuf), and returns its type name; ok is false when
+// msg is not a protobuf message.
+func appendMessage(m *ackpb.Batch, msg any) (name string, ok bool) {
+	if v, is := msg.(remote.RootSerializable); is {
+		s, err := v.Serialize()
+		if err != nil {
+			return "", false
+		}
+		msg = s
+	}
+	pm, is := msg.(proto.Message)
+	if !is {
+		return "", false
+	}
+	n := len(m.Data)
+	data, err := proto.MarshalOptions{}.MarshalAppend(m.Data, pm)
+	if err != nil {
+		return "", false
+	}
+	m.Data = data
+	m.Sizes = append(m.Sizes, uint32(len(data)-n))
+	return string(proto.MessageName(pm)), true
+}
+
+// typeIndex returns name's index in m.TypeNames, adding it if new.
+func typeIndex(m *ackpb.Batch, name string) int {
+	for i, n := range m.TypeNames {
+		if n == name {
+			return i
+		}
+	}
+	m.TypeNames = append(m.TypeNames, name)
+	return len(m.TypeNames) - 1
+}
+
+// deadLetter handles a DeadLetterResponse to the batch sent with seq as
+// its own sequence number: each of its messages is ended (or re-sent, with
+// DeadLetterRetry) as a single message would be. It reports whether seq
+// was such a batch.
+func (b *sendBatcher) deadLetter(seq uint32) bool {
+	if b.sent == nil {
+		return false
+	}
+	slot := &b.sent[seq%sentSlots]
+	sb := slot.Load()
+	if sb == nil || sb.seq != seq {
+		return false
+	}
+	if slot.CompareAndSwap(sb, nil) {
+		for _, s := range sb.seqs {
+			b.d.deadLetter(s)
+		}
+	}
+	return true
+}
+
+// close sends every open batch; later first attempts go singly.
+func (b *sendBatcher) close() {
+	b.mu.Lock()
+	b.closed = true
+	all := make([]*sendTarget, 0, len(b.byKey))
+	for _, t := range b.byKey {
+		all = append(all, t)
+	}
+	b.mu.Unlock()
+	for _, t := range all {
+		t.mu.Lock()
+		b.flush(t)
+		t.done = true
+		t.mu.Unlock()
+	}
+}
