@@ -120,8 +120,14 @@ func (l *lossy) drops(seq uint64, attempt int) bool { return unit(l.hash(seq, at
 // the link's draws lose every attempt (the message or its ack): computed
 // from the seed, not from timing. The counts must reconcile with nothing
 // silently lost.
-func TestChaosLossyDelivery(t *testing.T) {
-	n := *chaosN
+func TestChaosLossyDelivery(t *testing.T) { chaos(t, *chaosN, false) }
+
+// chaos runs TestChaosLossyDelivery's scenario with n messages. With
+// batched, first attempts go in batches (ackpb.Batch, in-process here),
+// except every fifth message, which carries a header of the caller's and
+// so goes alone: batches and single messages mixed. It returns the
+// Delivery, closed.
+func chaos(t *testing.T, n int, batched bool) *Delivery {
 	const inFlight = 2000
 	seed := seedFor(t)
 	rates := mix(seed)
@@ -160,8 +166,12 @@ func TestChaosLossyDelivery(t *testing.T) {
 		MaxRetries: 4,
 		Backoff:    messaging.Backoff{Base: 10 * time.Millisecond, Multiplier: 2, Max: 80 * time.Millisecond, Jitter: true},
 	}
-	d := mustNew(t, sys, Track[*testpb.Work](kindWork), WithOutcome(onOutcome), withLinks(msgs, acks),
-		WithPolicy(kindWork, pol), WithTrackerOptions(messaging.WithSeed(seed)))
+	opts := []Option{Track[*testpb.Work](kindWork), WithOutcome(onOutcome), withLinks(msgs, acks),
+		WithPolicy(kindWork, pol), WithTrackerOptions(messaging.WithSeed(seed))}
+	if batched {
+		opts = append(opts, withSendBatching(64, 2*time.Millisecond, time.Hour, nil))
+	}
+	d := mustNew(t, sys, opts...)
 	recv := spawn(t, sys, actor.PropsFromFunc(func(ctx actor.Context) {
 		if w, ok := ctx.Message().(*testpb.Work); ok {
 			processed[w.Seq].Add(1)
@@ -172,6 +182,12 @@ func TestChaosLossyDelivery(t *testing.T) {
 	root := d.RootContext()
 	for i := range n {
 		slots <- struct{}{}
+		if batched && i%5 == 0 {
+			if _, err := d.Send(root, recv, &actor.MessageEnvelope{Header: map[string]string{"k": "v"}, Message: &testpb.Work{Seq: int64(i)}}); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
 		root.Send(recv, &testpb.Work{Seq: int64(i)})
 	}
 	select {
@@ -233,4 +249,6 @@ func TestChaosLossyDelivery(t *testing.T) {
 	if wrong > 0 {
 		t.Errorf("%d messages ended otherwise than the link's draws say", wrong)
 	}
+	_ = d.Close()
+	return d
 }

@@ -10,6 +10,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -29,6 +30,9 @@ import (
 // grpc's global logger while other remotes' grpc goroutines read it, a
 // data race whenever two remotes share a process.
 const nodeEnv = "PROTOACK_REMOTE_NODE" // "port senderAddress"
+
+// nodeProfileEnv names a file for a CPU profile of the child process.
+const nodeProfileEnv = "PROTOACK_NODE_CPUPROFILE"
 
 // freePort returns a TCP port on 127.0.0.1 that was free a moment ago.
 func freePort(t testing.TB) int {
@@ -99,6 +103,17 @@ func TestRemoteNode(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	stopProfile := func() {}
+	if path := os.Getenv(nodeProfileEnv); path != "" { // a CPU profile of the child, for the benchmarks
+		f, err := os.Create(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			t.Fatal(err)
+		}
+		stopProfile = func() { pprof.StopCPUProfile(); f.Close() }
+	}
 	sys, r := startRemote(port)
 	d, err := New(sys)
 	if err != nil {
@@ -165,6 +180,7 @@ func TestRemoteNode(t *testing.T) {
 	close(lines)
 	<-flushed
 	r.Shutdown(false)
+	stopProfile()
 	os.Exit(0) // no goleak check here: the parent checks its own process
 }
 

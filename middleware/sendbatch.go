@@ -48,6 +48,7 @@ type sendBatchConfig struct {
 	max   int
 	delay time.Duration
 	idle  time.Duration
+	link  link // tests: carries each batch (packet.Msg is the *ackpb.Batch)
 }
 
 // WithSendBatches turns the batching of first attempts to other processes
@@ -58,11 +59,11 @@ func WithSendBatches(on bool) Option {
 	return optionFunc(func(c *config) { c.sendBatch.off = !on })
 }
 
-// withSendBatching sets the batching's limits and batches to in-process
-// targets too (tests only).
-func withSendBatching(max int, delay, idle time.Duration) Option {
+// withSendBatching sets the batching's limits, batches to in-process
+// targets too, and carries each batch through l when not nil (tests only).
+func withSendBatching(max int, delay, idle time.Duration, l link) Option {
 	return optionFunc(func(c *config) {
-		c.sendBatch = sendBatchConfig{local: true, max: max, delay: delay, idle: idle}
+		c.sendBatch = sendBatchConfig{local: true, max: max, delay: delay, idle: idle, link: l}
 	})
 }
 
@@ -110,11 +111,12 @@ func (b *sendBatcher) init(d *Delivery, cfg sendBatchConfig) {
 }
 
 // sendFirst sends p's first attempt, out, to target through next: in a
-// batch when p may go in one, else at once. The sender middleware calls
-// it (through the test link, when there is one).
+// batch when p may go in one, else at once, after the target's open batch.
+// The sender middleware calls it (through the test link, when there is
+// one).
 func (d *Delivery) sendFirst(ctx actor.SenderContext, target *actor.PID, p *pending, out *actor.MessageEnvelope, next actor.SenderFunc) {
 	b := &d.sendq
-	if b.cfg.off || p.header != nil || (!b.cfg.local && target.Address == d.system.Address()) {
+	if b.cfg.off || (!b.cfg.local && target.Address == d.system.Address()) {
 		next(ctx, target, out)
 		return
 	}
@@ -128,8 +130,11 @@ func (d *Delivery) sendFirst(ctx actor.SenderContext, target *actor.PID, p *pend
 	defer t.mu.Unlock()
 	prev := t.last
 	t.last = at
-	if t.done || (len(t.open) == 0 && (prev == 0 || at-prev > int64(b.cfg.idle))) {
-		next(ctx, target, out) // alone: at once
+	if p.header != nil || t.done || (len(t.open) == 0 && (prev == 0 || at-prev > int64(b.cfg.idle))) {
+		// Alone, or not for a batch (headers or a reply-to: the full
+		// form): at once, after what is open.
+		b.flush(t)
+		next(ctx, target, out)
 		return
 	}
 	if len(t.open) > 0 && [12]byte(t.open[0].id[:12]) != [12]byte(p.id[:12]) {
@@ -198,13 +203,11 @@ func (b *sendBatcher) fire(t *sendTarget) {
 // instead, as protoactor would take it. t.mu is held.
 func (b *sendBatcher) flush(t *sendTarget) {
 	items := t.open
-	t.open = nil
-	if t.timer != nil {
-		t.timer.Stop()
-	}
 	if len(items) == 0 {
 		return
 	}
+	t.open = nil
+	t.timer.Stop()
 	d := b.d
 	m := &ackpb.Batch{Prefix: append([]byte(nil), items[0].id[:12]...), Seqs: make([]uint32, 0, len(items)),
 		Sizes: make([]uint32, 0, len(items))}
@@ -235,8 +238,12 @@ func (b *sendBatcher) flush(t *sendTarget) {
 	b.sent[seq%sentSlots].Store(&sentBatch{seq: seq, seqs: m.Seqs})
 	b.batches.Add(1)
 	b.items.Add(int64(len(m.Seqs)))
-	d.plain.Send(t.target, &actor.MessageEnvelope{Message: m,
-		Sender: &actor.PID{Address: d.system.Address(), Id: d.routeID, RequestId: seq}})
+	env := &actor.MessageEnvelope{Message: m, Sender: &actor.PID{Address: d.system.Address(), Id: d.routeID, RequestId: seq}}
+	if b.cfg.link != nil {
+		b.cfg.link.carry(packet{Msg: m}, func() { d.plain.Send(t.target, env) })
+		return
+	}
+	d.plain.Send(t.target, env)
 }
 
 // appendMessage appends msg's bytes and size to m, encoded as protoactor
