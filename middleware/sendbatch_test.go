@@ -2,6 +2,9 @@ package middleware
 
 import (
 	"errors"
+	"log/slog"
+	"os"
+	"strconv"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -15,16 +18,18 @@ import (
 // batchLink carries batches: drop the first `drop` of them, send every
 // one `copies` times; it counts what it saw.
 type batchLink struct {
-	drop   int64
-	copies int
-	seen   atomic.Int64
-	items  atomic.Int64
+	drop    int64
+	copies  int
+	seen    atomic.Int64
+	items   atomic.Int64
+	dropped atomic.Int64 // messages in the batches dropped
 }
 
 func (l *batchLink) carry(p packet, send func()) {
 	b := p.Msg.(*ackpb.Batch)
 	l.items.Add(int64(len(b.Seqs)))
 	if l.seen.Add(1) <= l.drop {
+		l.dropped.Add(int64(len(b.Seqs)))
 		return
 	}
 	for range max(1, l.copies) {
@@ -206,4 +211,71 @@ func TestChaosBatches(t *testing.T) {
 	if b, i := d.sendq.batches.Load(), d.sendq.items.Load(); b == 0 || i == 0 {
 		t.Errorf("%d batches, %d messages in them: the run did not batch", b, i)
 	}
+}
+
+// TestRemoteBatches: over protoactor remote to a child process, first
+// attempts go in batches (every seventh message has a header and goes
+// alone); the first batch is lost and every other one arrives twice.
+// Each message is handled exactly once on the other node, each ends
+// Success, the lost batch's messages re-sent alone, and the second copies
+// re-acked, not handled.
+func TestRemoteBatches(t *testing.T) {
+	if os.Getenv(nodeEnv) != "" {
+		t.Skip("in the child process")
+	}
+	const n = 1000
+	portA, portB := freePort(t), freePort(t)
+	gone := readersGone{ch: make(chan struct{}, 8)}
+	sys, rem := startRemoteLogging(portA, func(*actor.ActorSystem) *slog.Logger { return slog.New(gone) })
+	defer sys.Shutdown()
+	defer rem.Shutdown(true)
+	defer stop(t, sys, spawnFence(t, sys))
+	out := newOutcomes(n)
+	l := &batchLink{drop: 1, copies: 2}
+	pol := messaging.Policy{Timeout: 300 * time.Millisecond, MaxRetries: 20,
+		Backoff: messaging.Backoff{Base: 20 * time.Millisecond, Multiplier: 2, Max: 200 * time.Millisecond}}
+	d, err := New(sys, Track[*testpb.Work](kindWork), WithOutcome(out.add), WithPolicy(kindWork, pol),
+		withSendBatching(64, 2*time.Millisecond, time.Hour, l))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	processed := make([]atomic.Int32, n)
+	c := startChild(t, portB, sys.Address(), processed)
+	target := actor.NewPID("127.0.0.1:"+strconv.Itoa(portB), "worker")
+	for i := range n {
+		var msg any = &testpb.Work{Seq: int64(i)}
+		if i%7 == 3 {
+			msg = &actor.MessageEnvelope{Header: map[string]string{"k": "v"}, Message: msg}
+		}
+		if _, err := d.Send(d.RootContext(), target, msg); err != nil {
+			t.Fatal(err)
+		}
+	}
+	lost := 0
+	for _, o := range out.wait(t, n) {
+		if o.Result != messaging.ResultSuccess {
+			t.Errorf("message %d: %v (%v)", o.Message.(*testpb.Work).Seq, o.Result, o.Err)
+		}
+		if o.Attempts > 1 {
+			lost++
+		}
+	}
+	twice := uint64(l.items.Load() - l.dropped.Load()) // messages whose batch arrived twice
+	waitFor(t, "the second copies' re-acks", func() bool { return d.Tracker().Summary().DuplicateAcks >= twice })
+	c.drain(t)
+	select { // see TestRemoteRestart: shut down once the child's connection is forgotten
+	case <-gone.ch:
+	case <-time.After(testDeadline):
+		t.Fatal("the child's connection was not closed")
+	}
+	for i := range n {
+		if p := processed[i].Load(); p != 1 {
+			t.Errorf("message %d processed %d times", i, p)
+		}
+	}
+	if l.seen.Load() < 2 || int64(lost) < l.dropped.Load() {
+		t.Errorf("%d batches, %d messages re-sent: want the first batch lost and others after it", l.seen.Load(), lost)
+	}
+	t.Logf("%d batches (%d messages), %d re-sent; sender summary:\n%v", l.seen.Load(), l.items.Load(), lost, d.Tracker().Summary())
 }
