@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/bits"
 	"math/rand/v2"
 	"sync"
 	"sync/atomic"
@@ -184,6 +185,74 @@ func (t *Tracker) Acknowledge(a Ack) AckResult {
 		t.report(&o)
 	}
 	return r
+}
+
+// AcknowledgeAll applies acks as Acknowledge would, one after the other,
+// taking each shard's lock once for all its acks: for a caller that
+// receives acks in batches. Acks of one message keep their order; those
+// of different messages may be applied in another order. If results is
+// not nil it gets each ack's AckResult (it must be as long as acks).
+func (t *Tracker) AcknowledgeAll(acks []Ack, results []AckResult) {
+	if len(t.shards) > 64 {
+		for i := range acks {
+			r := t.Acknowledge(acks[i])
+			if results != nil {
+				results[i] = r
+			}
+		}
+		return
+	}
+	var which [256]uint8 // shard of each ack, for the first 256
+	var present uint64
+	for i := range acks {
+		si := uint8((acks[i].ID.hash() >> 40) & t.mask)
+		if i < len(which) {
+			which[i] = si
+		}
+		present |= 1 << si
+	}
+	var outs [16]Outcome
+	for present != 0 {
+		si := uint8(bits.TrailingZeros64(present))
+		present &^= 1 << si
+		s := &t.shards[si]
+		n := 0
+		s.mu.Lock()
+		now := t.now()
+		rearm := false
+		for i := range acks {
+			if i < len(which) && which[i] != si ||
+				i >= len(which) && uint8((acks[i].ID.hash()>>40)&t.mask) != si {
+				continue
+			}
+			if n == len(outs) { // report what ended so far, outside the lock
+				s.mu.Unlock()
+				for j := range outs {
+					t.report(&outs[j])
+					outs[j] = Outcome{}
+				}
+				n = 0
+				s.mu.Lock()
+				now = t.now()
+			}
+			r, ended := s.core.acknowledge(now, &acks[i], &outs[n])
+			rearm = rearm || r == AckMatched && !ended
+			if ended {
+				n++
+			}
+			if results != nil {
+				results[i] = r
+			}
+		}
+		if rearm {
+			s.rearm(now) // a Failed ack scheduled a retry
+		}
+		s.mu.Unlock()
+		for j := range n {
+			t.report(&outs[j])
+			outs[j] = Outcome{}
+		}
+	}
 }
 
 // Nack reports that a delivery attempt failed now (for example the target

@@ -10,21 +10,20 @@ import (
 // receiver in one process, one Delivery) off the receiving actor: the
 // receiver queues the ack and goes on to its next message, and a drain
 // goroutine, which exists only while the queue has acks, feeds them to
-// the tracker in order, a batch at a time. The receiving actor, the
-// bottleneck of an in-process stream, so does a third less per message.
-// After Close begins, acks are applied by their caller, as before.
+// the tracker in order, a batch at a time (AcknowledgeAll: a tracker
+// shard's lock once per batch). The receiving actor, the bottleneck of an
+// in-process stream, so does a third less per message. After Close
+// begins, acks are applied by their caller, as before.
 type localAcks struct {
 	d       *Delivery
 	mu      sync.Mutex
-	queue   []localAck
+	acks    []messaging.Ack // queued
+	seqs    []uint32        // each queued ack's route RequestId
+	spare   []messaging.Ack // the other buffers, kept across drain goroutines
+	spareSq []uint32
 	running bool
 	direct  bool
 	wg      sync.WaitGroup
-}
-
-type localAck struct {
-	seq uint32
-	ack messaging.Ack
 }
 
 // add queues a (which came to the route with RequestId seq), or applies
@@ -36,7 +35,8 @@ func (l *localAcks) add(seq uint32, a messaging.Ack) {
 		l.d.acknowledge(seq, a)
 		return
 	}
-	l.queue = append(l.queue, localAck{seq, a})
+	l.acks = append(l.acks, a)
+	l.seqs = append(l.seqs, seq)
 	if !l.running {
 		l.running = true
 		l.wg.Add(1)
@@ -47,20 +47,27 @@ func (l *localAcks) add(seq uint32, a messaging.Ack) {
 
 func (l *localAcks) drain() {
 	defer l.wg.Done()
-	var batch []localAck
 	for {
 		l.mu.Lock()
-		batch, l.queue = l.queue, batch[:0]
-		if len(batch) == 0 {
+		acks, seqs := l.acks, l.seqs
+		if len(acks) == 0 {
 			l.running = false
 			l.mu.Unlock()
 			return
 		}
+		l.acks, l.seqs = l.spare[:0], l.spareSq[:0]
 		l.mu.Unlock()
-		for i := range batch {
-			l.d.acknowledge(batch[i].seq, batch[i].ack)
-			batch[i] = localAck{}
+		if l.d.cfg.acksToActor { // each ack also goes to its sender
+			for i := range acks {
+				l.d.acknowledge(seqs[i], acks[i])
+			}
+		} else {
+			l.d.tracker.AcknowledgeAll(acks, nil)
 		}
+		clear(acks) // no references kept
+		l.mu.Lock()
+		l.spare, l.spareSq = acks[:0], seqs[:0]
+		l.mu.Unlock()
 	}
 }
 

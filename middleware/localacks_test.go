@@ -30,7 +30,7 @@ func TestCloseAppliesQueuedAcks(t *testing.T) {
 	<-last // every handler but the last has returned, and acked
 	c.checkOnce(t, n)
 	d.local.mu.Lock()
-	queued := len(d.local.queue)
+	queued := len(d.local.acks)
 	d.local.mu.Unlock()
 	if err := d.Close(); err != nil {
 		t.Fatal(err)
