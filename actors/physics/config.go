@@ -53,6 +53,21 @@ type Config struct {
 	// pauses the loop until parameters or positions change.
 	EnergyPerNode float64
 	CalmTicks     int
+	// ReheatAlpha is the alpha a change brings a cooled layout back to
+	// (default 0.1; negative: never). When parameters change or a node is
+	// dragged and the schedule's alpha (kernel.Alpha at the tick count)
+	// has fallen below it, the orchestrator sets the kernel's tick count
+	// back to kernel.AlphaTick(Params, ReheatAlpha), so the layout moves
+	// again and settles anew, as d3-force's alpha(a).restart() does; the
+	// iteration count goes back with it.
+	ReheatAlpha float64
+	// PlainStart lays out a new graph from kernel.InitialPositions at tick
+	// 0. By default a graph of cpu.MultilevelMinNodes or more starts from
+	// cpu.MultilevelStart instead (computed off the orchestrator's
+	// goroutine, then sent to ForceCompute as positions and a tick count,
+	// so any backend continues from it), which settles in about half the
+	// ticks; the iteration count then begins at the start's tick.
+	PlainStart bool
 	// MaxIterations pauses the loop once the tick count reaches it; 0 is
 	// no limit. Resume then lifts it.
 	MaxIterations uint64
@@ -65,6 +80,11 @@ type Config struct {
 	// Logger gets recoveries and anomalies; nil discards.
 	Logger *slog.Logger
 }
+
+// DefaultReheatAlpha is Config.ReheatAlpha's default: the alpha at which
+// a 3D multilevel start hands over to the full graph, enough to move nodes
+// to a change without losing the layout's global shape.
+const DefaultReheatAlpha = 0.1
 
 // DeliveryOptions are the middleware options the orchestrator needs: the
 // protocol's six tracked kinds with their policies (overrides as in
@@ -124,6 +144,12 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.CalmTicks == 0 {
 		c.CalmTicks = 10
+	}
+	if math.IsNaN(c.ReheatAlpha) || c.ReheatAlpha > 1 {
+		return c, fmt.Errorf("physics: Config.ReheatAlpha=%v must be <= 1 (negative: never)", c.ReheatAlpha)
+	}
+	if c.ReheatAlpha == 0 {
+		c.ReheatAlpha = DefaultReheatAlpha
 	}
 	if c.MaxRecoveries < 0 {
 		return c, fmt.Errorf("physics: Config.MaxRecoveries=%d must be >= 0", c.MaxRecoveries)

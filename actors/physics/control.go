@@ -40,11 +40,15 @@ func (o *orchestrator) updateParams(ctx actor.Context, m *protocol.UpdateSimulat
 		redo := p.Dims != o.params.Dims
 		o.params = p
 		o.paramsV++
-		if redo && o.graph != nil {
+		switch {
+		case redo && o.graph != nil:
 			// The kernels re-place every node and restart the tick
 			// count on a change of Dims: start the layout afresh.
-			o.pos, o.dims, o.iteration, o.ke = nil, 0, 0, 0
-			o.startSetup(ctx, true, 0)
+			o.freshLayout(ctx)
+		case o.graph != nil:
+			if t := o.reheat(); t != nil {
+				o.restore(ctx, &protocol.UpdateNodePositions{Ticks: t})
+			}
 		}
 	}
 	if r := m.GetRateHz(); r > 0 && !math.IsInf(r, 0) {
@@ -65,9 +69,8 @@ func (o *orchestrator) updateGraph(ctx actor.Context, m *protocol.UpdateGPUGraph
 	}
 	o.graph = protocol.FromGraph(g)
 	o.cons = kernel.Constraints{}
-	o.pos, o.dims, o.iteration, o.ke = nil, 0, 0, 0
 	o.calm, o.asleep, o.attempts, o.recovering = 0, false, 0, false
-	o.startSetup(ctx, true, 0)
+	o.freshLayout(ctx)
 }
 
 // nodes is the node count of the graph held.
@@ -136,15 +139,45 @@ func (o *orchestrator) drag(ctx actor.Context, m *protocol.UpdateNodePositions) 
 		o.pos = protocol.Pack(nil, pos)
 	}
 	fwd := &protocol.UpdateNodePositions{Positions: m.GetPositions(), Ticks: m.Ticks, Nodes: m.GetNodes()}
-	if o.phase == phaseRunning && (len(m.GetPositions()) > 0 || m.Ticks != nil) {
-		// A restore replaces the layout and its tick count: the step in
-		// flight, if any, is dropped so that its result cannot follow.
-		o.runSetup(ctx, []any{fwd}, 0)
+	if fwd.Ticks == nil && len(m.GetNodes()) > 0 {
+		fwd.Ticks = o.reheat() // a drag moves a cooled layout again
+	}
+	if len(m.GetPositions()) > 0 || fwd.Ticks != nil {
+		o.restore(ctx, fwd)
 	} else {
 		o.forward(ctx, fwd)
 	}
 	o.wake(ctx, "positions changed")
 	o.publish(ctx) // subscribers see the drag now, also while paused
+}
+
+// restore sends a message that replaces the layout or its tick count. When
+// running, the step in flight, if any, is dropped so that its result
+// cannot follow.
+func (o *orchestrator) restore(ctx actor.Context, m *protocol.UpdateNodePositions) {
+	if o.phase == phaseRunning {
+		o.runSetup(ctx, []any{m}, 0)
+		return
+	}
+	o.forward(ctx, m)
+}
+
+// reheat sets the tick count back to kernel.AlphaTick(params,
+// ReheatAlpha) when alpha has fallen below ReheatAlpha, and returns the
+// new count; nil when it stays (alpha high enough, no layout held yet, or
+// reheating off).
+func (o *orchestrator) reheat() *uint64 {
+	a := o.cfg.ReheatAlpha
+	if a <= 0 || o.pos == nil || kernel.Alpha(o.params, int(o.iteration)) >= a {
+		return nil
+	}
+	t := uint64(kernel.AlphaTick(o.params, a))
+	if t >= o.iteration {
+		return nil
+	}
+	o.iteration = t
+	o.stats.Reheats++
+	return &t
 }
 
 // forward sends a change to ForceCompute now when running, or queues it

@@ -40,7 +40,8 @@ func TestSlowSubscriber(t *testing.T) {
 		w.sys.Root.Stop(fast)
 	}()
 	g := kerneltest.BAGraph(300, 2, 3)
-	w.start(physics.Config{Backend: "cpu", Params: params(), Graph: g, Settle: true, MaxIterations: steps})
+	// CalmTicks beyond the limit: the loop never sleeps before it.
+	w.start(physics.Config{Backend: "cpu", Params: params(), Graph: g, Settle: true, MaxIterations: steps, CalmTicks: steps + 1})
 	w.sys.Root.Send(w.pid, &physics.Subscribe{PID: slow, Window: 2})
 	w.sys.Root.Send(w.pid, &physics.Subscribe{PID: fast, Window: steps + 1})
 	w.until(physics.EventLimit, nil)
@@ -283,4 +284,53 @@ func TestDragWhilePausedPublishes(t *testing.T) {
 			t.Fatal("no frame with the dragged node while paused")
 		}
 	}
+}
+
+// TestReheat: at equilibrium, where alpha has cooled to its floor, a
+// parameter change and a drag each set the tick count back to where alpha
+// is ReheatAlpha, in the orchestrator and in ForceCompute's kernel, and
+// the layout settles again from there. With reheating off the tick count
+// only goes on.
+func TestReheat(t *testing.T) {
+	g := kerneltest.BAGraph(300, 2, 5)
+	p := params()
+	at := uint64(kernel.AlphaTick(p, physics.DefaultReheatAlpha))
+	w := newWorld(t, nil)
+	w.start(physics.Config{Backend: "cpu", Params: p, Graph: g, Settle: true})
+	w.until(physics.EventEquilibrium, nil)
+	if st := w.stats(); st.Iteration <= at || kernel.Alpha(p, int(st.Iteration)) >= physics.DefaultReheatAlpha {
+		t.Fatalf("settled at tick %d, alpha %v: not cooled past the reheat tick %d", st.Iteration, kernel.Alpha(p, int(st.Iteration)), at)
+	}
+	for i, change := range []any{
+		&protocol.UpdateSimulationParams{Params: protocol.FromParams(p)},
+		&protocol.UpdateNodePositions{Nodes: []*protocol.NodePosition{{Node: 3, X: 40, Y: 40, Z: 40}}},
+	} {
+		w.sys.Root.Send(w.pid, change)
+		w.sys.Root.Send(w.pid, &protocol.Pause{})
+		st := w.stats()
+		fc := w.positions(st.ForceCompute)
+		// Pause may come after one more step; ForceCompute may have taken
+		// the step in flight before the new tick count.
+		if st.Reheats != i+1 || st.Iteration < at || st.Iteration > at+1 || fc.Iteration < at || fc.Iteration > at+1 {
+			t.Errorf("%T: %d reheats, orchestrator at tick %d, ForceCompute at %d; want %d and tick %d (or one more)",
+				change, st.Reheats, st.Iteration, fc.Iteration, i+1, at)
+		}
+		w.sys.Root.Send(w.pid, &protocol.Resume{})
+		e := w.until(physics.EventEquilibrium, nil)
+		if e.Iteration <= at+1 {
+			t.Errorf("%T: equilibrium again at tick %d, want after %d", change, e.Iteration, at+1)
+		}
+	}
+	w.reconcile()
+
+	off := newWorld(t, nil)
+	off.start(physics.Config{Backend: "cpu", Params: p, Graph: g, Settle: true, ReheatAlpha: -1})
+	off.until(physics.EventEquilibrium, nil)
+	before := off.stats()
+	off.sys.Root.Send(off.pid, &protocol.UpdateSimulationParams{Params: protocol.FromParams(p)})
+	off.until(physics.EventEquilibrium, nil)
+	if st := off.stats(); st.Reheats != 0 || st.Iteration <= before.Iteration {
+		t.Errorf("reheating off: %d reheats, tick %d after %d", st.Reheats, st.Iteration, before.Iteration)
+	}
+	off.reconcile()
 }

@@ -14,8 +14,9 @@ import (
 
 // settleAlone runs the kernel by itself with the orchestrator's rule:
 // one tick at a time until the kinetic energy per node stays below
-// energy for calm ticks. It returns the tick count and positions.
-func settleAlone(t *testing.T, g kernel.Graph, p kernel.Params, energy float64, calm int) (int, []float32) {
+// energy for calm ticks, from cpu.MultilevelStart unless plain. It returns
+// the tick count, the tick it started at and the positions.
+func settleAlone(t *testing.T, g kernel.Graph, p kernel.Params, energy float64, calm int, plain bool) (int, int, []float32) {
 	t.Helper()
 	k, err := cpu.New(p)
 	if err != nil {
@@ -24,6 +25,19 @@ func settleAlone(t *testing.T, g kernel.Graph, p kernel.Params, energy float64, 
 	defer k.Close()
 	if err := k.Upload(g); err != nil {
 		t.Fatal(err)
+	}
+	start := 0
+	if !plain {
+		pos := make([]float32, p.Dims*g.Nodes)
+		if start, err = cpu.MultilevelStart(p, g, pos); err != nil {
+			t.Fatal(err)
+		}
+		if err := k.SetPositions(pos); err != nil {
+			t.Fatal(err)
+		}
+		if err := k.SetTicks(start); err != nil {
+			t.Fatal(err)
+		}
 	}
 	quiet := 0
 	for quiet < calm {
@@ -43,39 +57,46 @@ func settleAlone(t *testing.T, g kernel.Graph, p kernel.Params, energy float64, 
 	if _, err := k.Positions(pos); err != nil {
 		t.Fatal(err)
 	}
-	return k.Ticks(), pos
+	return k.Ticks(), start, pos
 }
 
 // TestEndToEndMatchesKernel lays out a 5k-node BA graph through both
-// actors and requires the tick count and quality of the kernel alone.
+// actors, from the default multilevel start and from the plain one, and
+// requires the tick count and quality of the kernel alone from the same
+// start.
 func TestEndToEndMatchesKernel(t *testing.T) {
 	n := 5000
 	if testing.Short() {
-		n = 1000
+		n = 1500
 	}
 	g := kerneltest.BAGraph(n, 2, 11)
 	p := params()
-	ticks, alone := settleAlone(t, g, p, 1e-4, 10)
-	wantStress, err := kernel.Stress(&g, alone, p.Dims, 30, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
+	for _, plain := range []bool{false, true} {
+		ticks, start, alone := settleAlone(t, g, p, 1e-4, 10, plain)
+		if !plain && start == 0 {
+			t.Fatalf("%d nodes: no multilevel start", n)
+		}
+		wantStress, err := kernel.Stress(&g, alone, p.Dims, 30, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
 
-	w := newWorld(t, nil)
-	w.start(physics.Config{Backend: "cpu", Params: p, Graph: g, Settle: true, EnergyPerNode: 1e-4, CalmTicks: 10})
-	w.until(physics.EventEquilibrium, nil)
-	st := w.stats()
-	if st.Iteration != uint64(ticks) || st.Steps != uint64(ticks) || st.Skew != 0 || st.Recoveries != 0 {
-		t.Errorf("orchestrated: iteration %d, steps %d, skew %d, recoveries %d; kernel alone settled at %d",
-			st.Iteration, st.Steps, st.Skew, st.Recoveries, ticks)
+		w := newWorld(t, nil)
+		w.start(physics.Config{Backend: "cpu", Params: p, Graph: g, Settle: true, EnergyPerNode: 1e-4, CalmTicks: 10, PlainStart: plain})
+		w.until(physics.EventEquilibrium, nil)
+		st := w.stats()
+		if st.Iteration != uint64(ticks) || st.Steps != uint64(ticks-start) || st.Skew != 0 || st.Recoveries != 0 {
+			t.Errorf("plain start %v: orchestrated: iteration %d, steps %d, skew %d, recoveries %d; kernel alone settled at %d from %d",
+				plain, st.Iteration, st.Steps, st.Skew, st.Recoveries, ticks, start)
+		}
+		f := w.positions(w.pid)
+		got := layoutCheck(t, g, f, p)
+		if math.Abs(got-wantStress) > 0.05*wantStress {
+			t.Errorf("plain start %v: stress %.4g, kernel alone %.4g: not within 5%%", plain, got, wantStress)
+		}
+		pos, _ := protocol.Unpack(nil, f.Positions)
+		t.Logf("plain start %v: %d nodes settled at tick %d from %d; stress %.4g (alone %.4g); identical positions: %v",
+			plain, n, ticks, start, got, wantStress, slices.Equal(pos, alone))
+		w.reconcile()
 	}
-	f := w.positions(w.pid)
-	got := layoutCheck(t, g, f, p)
-	if math.Abs(got-wantStress) > 0.05*wantStress {
-		t.Errorf("stress %.4g, kernel alone %.4g: not within 5%%", got, wantStress)
-	}
-	pos, _ := protocol.Unpack(nil, f.Positions)
-	t.Logf("%d nodes settled at tick %d; stress %.4g (alone %.4g); identical positions: %v",
-		n, ticks, got, wantStress, slices.Equal(pos, alone))
-	w.reconcile()
 }

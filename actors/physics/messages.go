@@ -26,6 +26,7 @@ type GetStats struct{}
 // Stats is the orchestrator's state and counters.
 type Stats struct {
 	Iteration     uint64        // the tick count of the positions it holds
+	StartTick     uint64        // the tick the layout began at: a multilevel start's, else 0
 	Steps         uint64        // ComputeForces completed
 	KernelTime    time.Duration // kernel time of the completed steps, as ForceCompute measured it
 	KernelTicks   uint64        // ticks in those steps
@@ -41,6 +42,7 @@ type Stats struct {
 	RemoteLost    bool   // Config.Remote was given up for a local ForceCompute
 	LateFailures  int    // failed outcomes of steps already completed (acks lost)
 	Stale         int    // StepCompleted ignored (from before a recovery)
+	Reheats       int    // tick count set back to Config.ReheatAlpha on a change
 	LostReplies   int    // steps acked whose StepCompleted never came (completed from GetPositions)
 	Skew          int    // StepCompleted whose iteration was not the expected one
 	ForceCompute  *actor.PID

@@ -64,7 +64,8 @@ type orchestrator struct {
 	paused, asleep bool
 	calm           int
 
-	stopping bool
+	stopping  bool
+	stopStart func() // cancels the multilevel start in progress
 
 	subs   map[string]*subscriber
 	nextID uint64
@@ -88,7 +89,9 @@ func (o *orchestrator) Receive(ctx actor.Context) {
 	switch m := ctx.Message().(type) {
 	case *actor.Started:
 		o.attach(ctx)
-		o.startSetup(ctx, true, 0)
+		o.freshLayout(ctx)
+	case *startDone:
+		o.onStartDone(ctx, m)
 	case *remoteDeadline:
 		o.onRemoteDeadline(ctx, m)
 	case *middleware.Outcome:
@@ -134,6 +137,7 @@ func (o *orchestrator) Receive(ctx actor.Context) {
 	case *actor.Stopping, *actor.Restarting:
 		o.stopping = true // children stopping now are not respawned
 		o.stopTimer()
+		o.cancelStart()
 	}
 }
 

@@ -60,7 +60,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	gen := fs.String("generate", "ba:10000:2", "generate the graph instead: ba:N:M (scale-free), grid:W:H or random:N:P")
 	fs.Uint64Var(&o.seed, "seed", 1, "seed of the generator and of the initial positions")
 	pf := paramflags.Register(fs)
-	fs.IntVar(&o.ticks, "ticks", 0, "ticks to run; 0 runs until equilibrium")
+	fs.IntVar(&o.ticks, "ticks", 0, "ticks to run, from the plain start at tick 0; 0 runs until equilibrium, from a multilevel start on graphs over 1000 nodes")
 	fs.StringVar(&o.backend, "backend", "auto", "force kernel: auto, cpu or cuda")
 	fs.StringVar(&o.out, "out", "layout.csv", "write positions to `FILE` (.csv: id,x,y,z; .json); empty: none")
 	fs.StringVar(&o.png, "png", "layout.png", "write a picture of the layout to `FILE`; empty: none")

@@ -79,6 +79,7 @@ func layout(ctx context.Context, o options, stdin io.Reader, stdout, stderr io.W
 	pid, err := physics.Spawn(system.Root, physics.Config{
 		Delivery: d, ForceCompute: fc, Remote: rr.forceCompute(), RemoteTimeout: rr.timeout(), Backend: o.backend, Params: o.params, Graph: g.Graph,
 		Settle: true, EnergyPerNode: energy, CalmTicks: 10, MaxIterations: limit, Logger: log,
+		PlainStart: o.ticks > 0, // -ticks N runs ticks 0 to N-1; to equilibrium, the multilevel start
 		OnEvent: func(e *protocol.Event) {
 			select {
 			case events <- e:

@@ -17,7 +17,8 @@ type report struct {
 	Edges          int            `json:"edges"`
 	Dims           int            `json:"dims"`
 	Ticks          uint64         `json:"ticks"`
-	MsPerTick      float64        `json:"ms_per_tick"` // kernel time per tick
+	StartTick      uint64         `json:"start_tick,omitempty"` // a multilevel start's tick; Ticks counts from 0
+	MsPerTick      float64        `json:"ms_per_tick"`          // kernel time per tick
 	WallS          float64        `json:"wall_s"`
 	KineticEnergy  float64        `json:"kinetic_energy"`
 	Settled        bool           `json:"settled"`
@@ -67,7 +68,7 @@ func counts(c messaging.Counts, pending uint64) deliveryCounts {
 
 func newReport(g *graphio.Graph, o options, st *physics.Stats, settled bool, wall time.Duration, sum messaging.Summary) *report {
 	r := &report{
-		Nodes: g.Nodes, Edges: g.Stats.Edges, Dims: o.params.Dims, Ticks: st.Iteration,
+		Nodes: g.Nodes, Edges: g.Stats.Edges, Dims: o.params.Dims, Ticks: st.Iteration, StartTick: st.StartTick,
 		WallS: wall.Seconds(), KineticEnergy: st.KineticEnergy, Settled: settled, Backend: st.Backend,
 		Recoveries: st.Recoveries, Fallbacks: st.Fallbacks,
 		DroppedLoops: g.Stats.SelfLoops, DroppedDups: g.Stats.Duplicates,
@@ -96,8 +97,12 @@ func (r *report) writeText(w io.Writer) {
 	if !r.Settled {
 		state = "NOT settled"
 	}
-	fmt.Fprintf(w, "layout: %d nodes, %d edges, %dD, %d ticks on %s, %s (kinetic energy %.4g); %.3f ms per tick in the kernel, %.1f s in all\n",
-		r.Nodes, r.Edges, r.Dims, r.Ticks, r.Backend, state, r.KineticEnergy, r.MsPerTick, r.WallS)
+	start := ""
+	if r.StartTick > 0 {
+		start = fmt.Sprintf(" from a multilevel start at tick %d", r.StartTick)
+	}
+	fmt.Fprintf(w, "layout: %d nodes, %d edges, %dD, %d ticks%s on %s, %s (kinetic energy %.4g); %.3f ms per tick in the kernel, %.1f s in all\n",
+		r.Nodes, r.Edges, r.Dims, r.Ticks, start, r.Backend, state, r.KineticEnergy, r.MsPerTick, r.WallS)
 	if r.Recoveries > 0 || r.Fallbacks > 0 {
 		fmt.Fprintf(w, "recoveries: %d (recovered %d, fallbacks to the CPU %d)\n", r.Recoveries, r.recoveryEvents[physics.EventRecovered], r.Fallbacks)
 	}

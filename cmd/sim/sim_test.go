@@ -107,6 +107,7 @@ func TestDefaultRun(t *testing.T) {
 type summary struct {
 	Nodes, Edges, Dims int
 	Ticks              uint64
+	StartTick          uint64  `json:"start_tick"`
 	MsPerTick          float64 `json:"ms_per_tick"`
 	WallS              float64 `json:"wall_s"`
 	KineticEnergy      float64 `json:"kinetic_energy"`
@@ -148,6 +149,20 @@ func TestJSON(t *testing.T) {
 	s := runJSON(t, t.TempDir(), "", "-generate", "grid:20:10", "-ticks", "40", "-dims", "2", "-backend", "cpu")
 	if s.Nodes != 200 || s.Edges != 370 || s.Dims != 2 || s.Ticks != 40 || s.Backend != "cpu" || s.MsPerTick <= 0 || s.WallS <= 0 {
 		t.Errorf("summary %+v", s)
+	}
+}
+
+// TestMultilevelByDefault: a run to equilibrium of a graph over 1000
+// nodes starts from the multilevel start, past tick 0, and settles; -ticks
+// N runs ticks 0 to N-1 from the plain start.
+func TestMultilevelByDefault(t *testing.T) {
+	s := runJSON(t, t.TempDir(), "", "-generate", "ba:3000:2", "-backend", "cpu")
+	if !s.Settled || s.StartTick == 0 || s.Ticks <= s.StartTick {
+		t.Errorf("to equilibrium: settled %v at tick %d from start tick %d; want a multilevel start", s.Settled, s.Ticks, s.StartTick)
+	}
+	s = runJSON(t, t.TempDir(), "", "-generate", "ba:3000:2", "-ticks", "20", "-backend", "cpu")
+	if s.StartTick != 0 || s.Ticks != 20 {
+		t.Errorf("-ticks 20: tick %d from start tick %d; want 20 from 0", s.Ticks, s.StartTick)
 	}
 }
 

@@ -1,6 +1,7 @@
 package cpu
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"slices"
@@ -14,13 +15,17 @@ import (
 // refine the finer layout briefly at a low temperature. The layout's global
 // shape is found on a small graph, where a tick is cheap, and the full
 // graph only has to settle local detail.
+// MultilevelMinNodes is the least node count MultilevelStart coarsens;
+// smaller graphs get kernel.InitialPositions and tick 0.
+const MultilevelMinNodes = coarsestNodes + 1
+
 const (
 	coarsestNodes = 1000 // stop coarsening at or below this many nodes
 	maxKeep       = 0.8  // or when a level keeps more than this fraction
 	coarseAlpha   = 0.01 // the coarsest layout runs until alpha falls to this
 	refineAlpha3D = 0.1  // finer levels start at this alpha in 3D
 	refineAlpha2D = 0.5  // and at this one in 2D, where layouts need more movement
-	refineTicks   = 30   // and run this many ticks
+	refineTicks   = 15   // and run this many ticks
 	maxStartTicks = 300  // cap on the coarsest layout's ticks
 )
 
@@ -39,6 +44,12 @@ const (
 // considered. Graphs of at most 1000 nodes get kernel.InitialPositions and
 // tick 0.
 func MultilevelStart(p kernel.Params, g kernel.Graph, dst []float32) (int, error) {
+	return MultilevelStartContext(context.Background(), p, g, dst)
+}
+
+// MultilevelStartContext is MultilevelStart that stops early, returning
+// ctx's error, when ctx is done (checked every few ticks).
+func MultilevelStartContext(ctx context.Context, p kernel.Params, g kernel.Graph, dst []float32) (int, error) {
 	if err := p.Validate(); err != nil {
 		return 0, err
 	}
@@ -53,7 +64,7 @@ func MultilevelStart(p kernel.Params, g kernel.Graph, dst []float32) (int, error
 	if d == 2 {
 		refine = refineAlpha2D
 	}
-	start := alphaTick(p, refine)
+	start := kernel.AlphaTick(p, refine)
 	levels := []kernel.Graph{g}
 	var parents [][]int32 // parents[l][i]: the node of level l+1 that node i of level l joined
 	for levels[len(levels)-1].Nodes > coarsestNodes {
@@ -77,7 +88,7 @@ func MultilevelStart(p kernel.Params, g kernel.Graph, dst []float32) (int, error
 	if err := k.Upload(levels[top]); err != nil {
 		return 0, err
 	}
-	if err := k.Step(min(alphaTick(p, coarseAlpha), maxStartTicks) + 1); err != nil {
+	if err := stepCtx(ctx, k, min(kernel.AlphaTick(p, coarseAlpha), maxStartTicks)+1); err != nil {
 		return 0, err
 	}
 	pos := make([]float32, d*levels[top].Nodes)
@@ -100,7 +111,7 @@ func MultilevelStart(p kernel.Params, g kernel.Graph, dst []float32) (int, error
 		if err := k.SetTicks(start); err != nil {
 			return 0, err
 		}
-		if err := k.Step(refineTicks); err != nil {
+		if err := stepCtx(ctx, k, refineTicks); err != nil {
 			return 0, err
 		}
 		if _, err := k.Positions(pos); err != nil {
@@ -111,17 +122,19 @@ func MultilevelStart(p kernel.Params, g kernel.Graph, dst []float32) (int, error
 	return start, nil
 }
 
-// alphaTick is the first tick after warm-up whose alpha is at most a (or
-// the tick where alpha reaches its floor, if that is above a).
-func alphaTick(p kernel.Params, a float64) int {
-	t := p.WarmupTicks
-	for kernel.Alpha(p, t) > a && t < p.WarmupTicks+100000 {
-		if kernel.Alpha(p, t+1) >= kernel.Alpha(p, t) {
-			break // at the floor, or no cooling
+// stepCtx steps k ticks times, in runs of at most 10 between checks of ctx.
+func stepCtx(ctx context.Context, k *Kernel, ticks int) error {
+	for ticks > 0 {
+		if err := ctx.Err(); err != nil {
+			return err
 		}
-		t++
+		s := min(ticks, 10)
+		if err := k.Step(s); err != nil {
+			return err
+		}
+		ticks -= s
 	}
-	return t
+	return ctx.Err()
 }
 
 // interpolate places node i of the finer level at its parent's position

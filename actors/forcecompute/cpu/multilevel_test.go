@@ -1,6 +1,8 @@
 package cpu
 
 import (
+	"context"
+	"errors"
 	"slices"
 	"testing"
 
@@ -210,5 +212,17 @@ func TestMultilevelStartSmallAndBad(t *testing.T) {
 	p.Damping = 0
 	if _, err := MultilevelStart(p, g, pos); err == nil {
 		t.Error("bad Params accepted")
+	}
+}
+
+// TestMultilevelStartCancel: a cancelled context stops the start with its
+// error.
+func TestMultilevelStartCancel(t *testing.T) {
+	p := kernel.Defaults()
+	g := kerneltest.BAGraph(3000, 2, 1)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := MultilevelStartContext(ctx, p, g, make([]float32, 3*3000)); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled start: %v, want context.Canceled", err)
 	}
 }

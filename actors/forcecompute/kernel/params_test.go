@@ -60,3 +60,27 @@ func TestAlpha(t *testing.T) {
 		t.Errorf("no warm-up, no cooling: Alpha = %v, want 1", a)
 	}
 }
+
+// TestAlphaTick: the first tick after warm-up at or below an alpha, from
+// hand-computed schedules and for Defaults over a range of levels.
+func TestAlphaTick(t *testing.T) {
+	p := kernel.Params{WarmupTicks: 4, Cooling: 0.5, AlphaMin: 0.2} // alphas from tick 4: 0.5, 0.25, 0.2, ...
+	for _, c := range []struct {
+		a    float64
+		want int
+	}{{1, 4}, {0.5, 4}, {0.3, 5}, {0.25, 5}, {0.21, 6}, {0.1, 6}, {0, 6}} {
+		if got := kernel.AlphaTick(p, c.a); got != c.want {
+			t.Errorf("AlphaTick(%v) = %d, want %d", c.a, got, c.want)
+		}
+	}
+	if got := kernel.AlphaTick(kernel.Params{WarmupTicks: 3}, 0.1); got != 3 {
+		t.Errorf("no cooling: AlphaTick = %d, want WarmupTicks 3", got)
+	}
+	d := kernel.Defaults()
+	for _, a := range []float64{0.9, 0.5, 0.1, 0.0123, 0.001} {
+		tk := kernel.AlphaTick(d, a)
+		if kernel.Alpha(d, tk) > a || tk > d.WarmupTicks && kernel.Alpha(d, tk-1) <= a {
+			t.Errorf("Defaults: AlphaTick(%v) = %d, alpha there %v, before %v", a, tk, kernel.Alpha(d, tk), kernel.Alpha(d, tk-1))
+		}
+	}
+}
