@@ -4,7 +4,9 @@ package cpu
 // workers build it (plan.go) and, when packInBuild is set, also pack the
 // positions springs read.
 func (k *Kernel) buildTree() {
-	k.parallel(phaseBounds)
+	if !k.boundsFresh {
+		k.parallel(phaseBounds)
+	}
 	d := k.p.Dims
 	var lo, hi [3]float32
 	for c := 0; c < d; c++ {
@@ -29,6 +31,7 @@ func (k *Kernel) buildTree() {
 		s := side / float32(uint32(1)<<l) / th
 		t.open2[l] = s * s
 	}
+	k.sortSetup()
 	k.parallel(phaseKeys)
 	k.sortKeys()
 	t.tasks, t.tops = t.tasks[:0], t.tops[:0]
@@ -68,8 +71,16 @@ func (k *Kernel) boundsPart(w int) {
 	}
 }
 
-// keysPart writes the Morton keys of worker w's nodes.
+// keysPart writes the Morton keys of worker w's nodes and, when the sort
+// is parallel, counts their first digit.
 func (k *Kernel) keysPart(w int) {
+	k.keysRange(w)
+	if k.tree.sortWorkers > 1 {
+		k.countPart(w)
+	}
+}
+
+func (k *Kernel) keysRange(w int) {
 	n := k.n
 	lo, hi := k.span(w, n)
 	t := &k.tree

@@ -107,7 +107,8 @@ func arenaTree(t *testing.T, tr *tree) []refCell {
 // ranges, children, groups) that a plain serial build makes, for several
 // worker counts, on random clouds of several sizes and on degenerate ones:
 // one node, fewer nodes than workers, all nodes at one point, a few
-// distinct points, and a dense clump far from a few outliers.
+// distinct points, and a dense clump far from a few outliers (enough nodes
+// for the parallel sort).
 func TestParallelBuildMatchesSerial(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	type cloud struct {
@@ -121,7 +122,7 @@ func TestParallelBuildMatchesSerial(t *testing.T) {
 		{"same point", 3000, func(i, c int) float32 { return -2 }},
 		{"four points", 5000, func(i, c int) float32 { return float32(i % 4 * (c + 1)) }},
 		{"uniform", 20000, func(i, c int) float32 { return rng.Float32()*1000 - 500 }},
-		{"clump and outliers", 30000, func(i, c int) float32 {
+		{"clump and outliers", parallelSortMin + 7000, func(i, c int) float32 {
 			if i < 5 {
 				return float32(i) * 1e4
 			}
@@ -178,7 +179,15 @@ func buildOn(t *testing.T, dims, w int, pos []float32) (got, ref []refCell) {
 	k.startPool()
 	k.buildTree()
 	tr := &k.tree
+	seen := make([]bool, n)
 	for s := range n {
+		if s > 0 && tr.keys[s-1] > tr.keys[s] {
+			t.Fatalf("keys not sorted at %d", s)
+		}
+		if seen[tr.perm[s]] {
+			t.Fatalf("node %d sorted twice", tr.perm[s])
+		}
+		seen[tr.perm[s]] = true
 		i := int(tr.perm[s])
 		if tr.sx[s] != pos[i] || tr.sy[s] != pos[n+i] || dims == 3 && tr.sz[s] != pos[2*n+i] {
 			t.Fatalf("sorted position %d holds (%v, %v), node %d is at (%v, %v)", s, tr.sx[s], tr.sy[s], i, pos[i], pos[n+i])

@@ -2,15 +2,44 @@ package cpu
 
 import "math"
 
-// integratePart clamps, scales and integrates worker w's static share,
-// holds pinned nodes, and records the share's kinetic energy.
+// integrateChunk is how many nodes the integration phase takes at a time.
+const integrateChunk = 1024
+
+// integratePart clamps, scales and integrates chunks of nodes taken from
+// the cursor, holds pinned nodes, and records each chunk's kinetic energy
+// in keParts, so that their sum in chunk order does not depend on the
+// worker count. It also records the bounding box of the new positions of
+// the worker's chunks in bounds, for the next tick's tree.
 func (k *Kernel) integratePart(w int) {
-	lo, hi := k.span(w, k.n)
-	if k.p.Dims == 2 {
-		k.keParts[w] = k.integrate2(lo, hi)
-	} else {
-		k.keParts[w] = k.integrate3(lo, hi)
+	b := emptyBox()
+	for {
+		c := int(k.cursor.Add(1)) - 1
+		lo := c * integrateChunk
+		if lo >= k.n {
+			break
+		}
+		hi := min(lo+integrateChunk, k.n)
+		k.keParts[c] = k.integrate(k.iota[lo:hi], &b)
 	}
+	copy(k.bounds[w*6:w*6+3], b.lo[:])
+	copy(k.bounds[w*6+3:w*6+6], b.hi[:])
+}
+
+// box is a bounding box being grown.
+type box struct{ lo, hi [3]float32 }
+
+func emptyBox() box {
+	inf := float32(math.Inf(1))
+	return box{[3]float32{inf, inf, inf}, [3]float32{-inf, -inf, -inf}}
+}
+
+// integrate integrates nodes ids from their forces, grows b by their new
+// positions, and returns their kinetic energy.
+func (k *Kernel) integrate(ids []int32, b *box) float64 {
+	if k.p.Dims == 2 {
+		return k.integrate2(ids, b)
+	}
+	return k.integrate3(ids, b)
 }
 
 // forceScale is alpha times the MaxForce clamp for |F|^2 = f2, or 0 when
@@ -26,7 +55,7 @@ func (k *Kernel) forceScale(f2 float64) float32 {
 	return 0 // NaN or Inf
 }
 
-func (k *Kernel) integrate3(lo, hi int) float64 {
+func (k *Kernel) integrate3(ids []int32, b *box) float64 {
 	n := k.n
 	x, y, z := k.pos[:n], k.pos[n:2*n], k.pos[2*n:3*n]
 	vx, vy, vz := k.vel[:n], k.vel[n:2*n], k.vel[2*n:3*n]
@@ -34,38 +63,44 @@ func (k *Kernel) integrate3(lo, hi int) float64 {
 	pinOf := k.pinOf[:n]
 	maxV2 := float64(k.p.MaxVelocity) * float64(k.p.MaxVelocity)
 	dt, damp := k.p.DT, k.p.Damping
+	bx := *b
 	var ke float64
-	for i := lo; i < hi; i++ {
+	for _, id := range ids {
+		i := int(id)
 		if pi := pinOf[i]; pi >= 0 {
 			pin := &k.icons.Pins[pi]
 			x[i], y[i], z[i] = pin.X, pin.Y, pin.Z
 			vx[i], vy[i], vz[i] = 0, 0, 0
-			continue
+		} else {
+			f0, f1, f2 := fx[i], fy[i], fz[i]
+			fs := k.forceScale(float64(f0)*float64(f0) + float64(f1)*float64(f1) + float64(f2)*float64(f2))
+			if fs == 0 {
+				f0, f1, f2 = 0, 0, 0
+			}
+			u0 := (vx[i] + f0*fs*dt) * damp
+			u1 := (vy[i] + f1*fs*dt) * damp
+			u2 := (vz[i] + f2*fs*dt) * damp
+			v2 := float64(u0)*float64(u0) + float64(u1)*float64(u1) + float64(u2)*float64(u2)
+			if v2 > maxV2 {
+				s := float32(float64(k.p.MaxVelocity) / math.Sqrt(v2))
+				u0, u1, u2 = u0*s, u1*s, u2*s
+				v2 = float64(u0)*float64(u0) + float64(u1)*float64(u1) + float64(u2)*float64(u2)
+			}
+			vx[i], vy[i], vz[i] = u0, u1, u2
+			x[i] += u0 * dt
+			y[i] += u1 * dt
+			z[i] += u2 * dt
+			ke += 0.5 * v2
 		}
-		f0, f1, f2 := fx[i], fy[i], fz[i]
-		fs := k.forceScale(float64(f0)*float64(f0) + float64(f1)*float64(f1) + float64(f2)*float64(f2))
-		if fs == 0 {
-			f0, f1, f2 = 0, 0, 0
-		}
-		u0 := (vx[i] + f0*fs*dt) * damp
-		u1 := (vy[i] + f1*fs*dt) * damp
-		u2 := (vz[i] + f2*fs*dt) * damp
-		v2 := float64(u0)*float64(u0) + float64(u1)*float64(u1) + float64(u2)*float64(u2)
-		if v2 > maxV2 {
-			s := float32(float64(k.p.MaxVelocity) / math.Sqrt(v2))
-			u0, u1, u2 = u0*s, u1*s, u2*s
-			v2 = float64(u0)*float64(u0) + float64(u1)*float64(u1) + float64(u2)*float64(u2)
-		}
-		vx[i], vy[i], vz[i] = u0, u1, u2
-		x[i] += u0 * dt
-		y[i] += u1 * dt
-		z[i] += u2 * dt
-		ke += 0.5 * v2
+		bx.lo[0], bx.hi[0] = min(bx.lo[0], x[i]), max(bx.hi[0], x[i])
+		bx.lo[1], bx.hi[1] = min(bx.lo[1], y[i]), max(bx.hi[1], y[i])
+		bx.lo[2], bx.hi[2] = min(bx.lo[2], z[i]), max(bx.hi[2], z[i])
 	}
+	*b = bx
 	return ke
 }
 
-func (k *Kernel) integrate2(lo, hi int) float64 {
+func (k *Kernel) integrate2(ids []int32, b *box) float64 {
 	n := k.n
 	x, y := k.pos[:n], k.pos[n:2*n]
 	vx, vy := k.vel[:n], k.vel[n:2*n]
@@ -73,31 +108,36 @@ func (k *Kernel) integrate2(lo, hi int) float64 {
 	pinOf := k.pinOf[:n]
 	maxV2 := float64(k.p.MaxVelocity) * float64(k.p.MaxVelocity)
 	dt, damp := k.p.DT, k.p.Damping
+	bx := *b
 	var ke float64
-	for i := lo; i < hi; i++ {
+	for _, id := range ids {
+		i := int(id)
 		if pi := pinOf[i]; pi >= 0 {
 			pin := &k.icons.Pins[pi]
 			x[i], y[i] = pin.X, pin.Y
 			vx[i], vy[i] = 0, 0
-			continue
+		} else {
+			f0, f1 := fx[i], fy[i]
+			fs := k.forceScale(float64(f0)*float64(f0) + float64(f1)*float64(f1))
+			if fs == 0 {
+				f0, f1 = 0, 0
+			}
+			u0 := (vx[i] + f0*fs*dt) * damp
+			u1 := (vy[i] + f1*fs*dt) * damp
+			v2 := float64(u0)*float64(u0) + float64(u1)*float64(u1)
+			if v2 > maxV2 {
+				s := float32(float64(k.p.MaxVelocity) / math.Sqrt(v2))
+				u0, u1 = u0*s, u1*s
+				v2 = float64(u0)*float64(u0) + float64(u1)*float64(u1)
+			}
+			vx[i], vy[i] = u0, u1
+			x[i] += u0 * dt
+			y[i] += u1 * dt
+			ke += 0.5 * v2
 		}
-		f0, f1 := fx[i], fy[i]
-		fs := k.forceScale(float64(f0)*float64(f0) + float64(f1)*float64(f1))
-		if fs == 0 {
-			f0, f1 = 0, 0
-		}
-		u0 := (vx[i] + f0*fs*dt) * damp
-		u1 := (vy[i] + f1*fs*dt) * damp
-		v2 := float64(u0)*float64(u0) + float64(u1)*float64(u1)
-		if v2 > maxV2 {
-			s := float32(float64(k.p.MaxVelocity) / math.Sqrt(v2))
-			u0, u1 = u0*s, u1*s
-			v2 = float64(u0)*float64(u0) + float64(u1)*float64(u1)
-		}
-		vx[i], vy[i] = u0, u1
-		x[i] += u0 * dt
-		y[i] += u1 * dt
-		ke += 0.5 * v2
+		bx.lo[0], bx.hi[0] = min(bx.lo[0], x[i]), max(bx.hi[0], x[i])
+		bx.lo[1], bx.hi[1] = min(bx.lo[1], y[i]), max(bx.hi[1], y[i])
 	}
+	*b = bx
 	return ke
 }

@@ -20,6 +20,7 @@ type Kernel struct {
 	n     int
 	ext   []int32 // internal id -> caller's id; see reorder.go
 	intl  []int32 // caller's id -> internal id
+	iota  []int32 // iota[i] == i
 	ticks int
 	ke    float64
 
@@ -40,7 +41,8 @@ type Kernel struct {
 	alpha       float32
 	packInBuild bool                    // the build phase also packs positions (no reorder this tick)
 	cursor      atomic.Int64            // next group (or chunk, when exact) of the force phase
-	keParts     []float64               // kinetic energy per worker
+	keParts     []float64               // kinetic energy per walk group or integration chunk
+	boundsFresh bool                    // bounds hold the positions' bounding box, per worker
 	hist        [][1 << radixBits]int32 // radix sort: digit counts, then slots, per worker
 	bounds      []float32               // per worker: min then max per dimension
 }
@@ -66,11 +68,11 @@ func (k *Kernel) applyParams(p kernel.Params) {
 	if w != k.workers {
 		k.stopPool()
 		k.workers = w
-		k.keParts = make([]float64, w)
 		k.hist = make([][1 << radixBits]int32, w)
 		k.lists = make([]ilist, w)
 		k.sizeLists()
 		k.bounds = make([]float32, w*6)
+		k.boundsFresh = false
 	}
 	k.p = p
 }
@@ -137,11 +139,13 @@ func (k *Kernel) resize(n, keep int) {
 	k.pos, k.vel, k.frc = pos, vel, make([]float32, d*n)
 	k.n = n
 	k.pinOf = make([]int32, n)
-	k.ext, k.intl = make([]int32, n), make([]int32, n)
+	k.ext, k.intl, k.iota = make([]int32, n), make([]int32, n), make([]int32, n)
 	for i := range k.ext {
-		k.ext[i], k.intl[i] = int32(i), int32(i)
+		k.ext[i], k.intl[i], k.iota[i] = int32(i), int32(i), int32(i)
 	}
 	k.packed = make([]float32, d*n)
+	k.keParts = make([]float64, n/integrateChunk+1)
+	k.boundsFresh = false
 	k.sizeLists()
 	k.tree.alloc(n, d)
 }
@@ -241,6 +245,7 @@ func (k *Kernel) setConstraints(c kernel.Constraints) {
 
 // applyPins moves pinned nodes to their pins and stops them.
 func (k *Kernel) applyPins() {
+	k.boundsFresh = false // positions may have moved
 	n, d := k.n, k.p.Dims
 	for _, p := range k.icons.Pins {
 		i := int(p.Node)

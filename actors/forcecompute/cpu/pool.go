@@ -15,6 +15,8 @@ const (
 	phasePack
 	phaseForces
 	phaseIntegrate
+	phasePermuteNodes
+	phasePermuteEdges
 )
 
 // pool runs phases on workers-1 helper goroutines plus the caller.
@@ -51,10 +53,13 @@ func (k *Kernel) stopPool() {
 	k.pool = nil
 }
 
-// parallel runs ph on every worker and returns when all are done.
+// parallel runs ph on every worker and returns when all are done. Without
+// a pool (before the first Step) the caller runs every worker's share.
 func (k *Kernel) parallel(ph phase) {
 	if k.pool == nil {
-		k.runPhase(ph, 0)
+		for w := range k.workers {
+			k.runPhase(ph, w)
+		}
 		return
 	}
 	k.pool.wg.Add(len(k.pool.start))

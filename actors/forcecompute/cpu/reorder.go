@@ -12,52 +12,36 @@ const reorderEvery = 8
 // reorderScratch holds the spare buffers a renumbering swaps with.
 type reorderScratch struct {
 	rank, ids   []int32
+	pinOf       []int32
 	rowPtr, col []int32
 	weight      []float32
-	f32         []float32
+	pos, vel    []float32
+	perm        []int32 // the renumbering being applied
+	edges       []int32 // per worker: edges of its share, then its first edge
 }
 
 // permute renumbers nodes so that new internal id s is old internal id
-// perm[s]; perm must be a permutation of [0, n) that permute does not alias.
+// perm[s]; perm must be a permutation of [0, n) that permute does not
+// alias. Two parallel phases: workers gather per-node state over their
+// static shares of new ids (and rank the old ids), then, once every rank
+// is known, write their shares of the relabelled CSR.
 func (k *Kernel) permute(perm []int32) {
 	n, d := k.n, k.p.Dims
 	sc := &k.scratch
-	if len(sc.rank) != n || len(sc.f32) != d*n || len(sc.col) != len(k.g.Col) {
-		sc.rank, sc.ids = make([]int32, n), make([]int32, n)
+	if len(sc.rank) != n || len(sc.pos) != d*n || len(sc.col) != len(k.g.Col) || len(sc.edges) != k.workers {
+		sc.rank, sc.ids, sc.pinOf = make([]int32, n), make([]int32, n), make([]int32, n)
 		sc.rowPtr = make([]int32, n+1)
 		sc.col, sc.weight = make([]int32, len(k.g.Col)), make([]float32, len(k.g.Col))
-		sc.f32 = make([]float32, d*n)
+		sc.pos, sc.vel = make([]float32, d*n), make([]float32, d*n)
+		sc.edges = make([]int32, k.workers)
 	}
-	perm = perm[:n]
-	rank := sc.rank
-	for s, old := range perm {
-		rank[old] = int32(s)
-	}
-	for c := 0; c < d; c++ {
-		src, dst := k.pos[c*n:(c+1)*n], sc.f32[c*n:(c+1)*n]
-		for s, old := range perm {
-			dst[s] = src[old]
-		}
-	}
-	k.pos, sc.f32 = sc.f32, k.pos
-	for c := 0; c < d; c++ {
-		src, dst := k.vel[c*n:(c+1)*n], sc.f32[c*n:(c+1)*n]
-		for s, old := range perm {
-			dst[s] = src[old]
-		}
-	}
-	k.vel, sc.f32 = sc.f32, k.vel
-	for s, old := range perm {
-		sc.ids[s] = k.ext[old]
-	}
+	sc.perm = perm[:n]
+	k.parallel(phasePermuteNodes)
+	k.pos, sc.pos = sc.pos, k.pos
+	k.vel, sc.vel = sc.vel, k.vel
 	k.ext, sc.ids = sc.ids, k.ext
-	for s, e := range k.ext {
-		k.intl[e] = int32(s)
-	}
-	for s, old := range perm {
-		sc.ids[s] = k.pinOf[old]
-	}
-	k.pinOf, sc.ids = sc.ids, k.pinOf
+	k.pinOf, sc.pinOf = sc.pinOf, k.pinOf
+	rank := sc.rank
 	for j := range k.icons.Pins {
 		p := &k.icons.Pins[j]
 		p.Node = rank[p.Node]
@@ -66,20 +50,67 @@ func (k *Kernel) permute(perm []int32) {
 		c := &k.icons.Distances[j]
 		c.A, c.B = rank[c.A], rank[c.B]
 	}
-	g := &k.g
-	rp, col, w := sc.rowPtr, sc.col, sc.weight
 	e := int32(0)
-	rp[0] = 0
-	for s, old := range perm {
+	for w, c := range sc.edges {
+		sc.edges[w] = e
+		e += c
+	}
+	sc.rowPtr[0] = 0
+	k.parallel(phasePermuteEdges)
+	g := &k.g
+	g.RowPtr, sc.rowPtr = sc.rowPtr, g.RowPtr
+	g.Col, sc.col = sc.col, g.Col
+	g.Weight, sc.weight = sc.weight, g.Weight
+	sc.perm = nil
+}
+
+// permuteNodesPart moves worker w's share of new ids: positions,
+// velocities, ids, pins; it ranks their old ids and counts their edges.
+func (k *Kernel) permuteNodesPart(w int) {
+	n, d := k.n, k.p.Dims
+	sc := &k.scratch
+	lo, hi := k.span(w, n)
+	perm := sc.perm[lo:hi]
+	for j, old := range perm {
+		sc.rank[old] = int32(lo + j)
+	}
+	for c := 0; c < d; c++ {
+		src, dst := k.pos[c*n:(c+1)*n], sc.pos[c*n+lo:c*n+hi]
+		for j, old := range perm {
+			dst[j] = src[old]
+		}
+		src, dst = k.vel[c*n:(c+1)*n], sc.vel[c*n+lo:c*n+hi]
+		for j, old := range perm {
+			dst[j] = src[old]
+		}
+	}
+	var edges int32
+	rp := k.g.RowPtr
+	for j, old := range perm {
+		e := k.ext[old]
+		sc.ids[lo+j] = e
+		k.intl[e] = int32(lo + j)
+		sc.pinOf[lo+j] = k.pinOf[old]
+		edges += rp[old+1] - rp[old]
+	}
+	sc.edges[w] = edges
+}
+
+// permuteEdgesPart writes the CSR rows of worker w's share of new ids,
+// from its first edge slot.
+func (k *Kernel) permuteEdgesPart(w int) {
+	sc := &k.scratch
+	lo, hi := k.span(w, k.n)
+	g := &k.g
+	e := sc.edges[w]
+	for s := lo; s < hi; s++ {
+		old := sc.perm[s]
 		for x := g.RowPtr[old]; x < g.RowPtr[old+1]; x++ {
-			col[e], w[e] = rank[g.Col[x]], g.Weight[x]
+			sc.col[e], sc.weight[e] = sc.rank[g.Col[x]], g.Weight[x]
 			e++
 		}
-		rp[s+1] = e
+		sc.rowPtr[s+1] = e
 	}
-	g.RowPtr, sc.rowPtr = rp, g.RowPtr
-	g.Col, sc.col = col, g.Col
-	g.Weight, sc.weight = w, g.Weight
 }
 
 // reorder adopts the Morton order of the tree just built as the internal

@@ -28,8 +28,13 @@ func (k *Kernel) Step(ticks int) error {
 	return nil
 }
 
+// tick advances one tick. Its phases: bounds (unless the last tick's
+// integration recorded them), keys (with the sort's first count), the
+// sort's other passes, the tree build (with the gather and the pack, and
+// then, every reorderEvery ticks, the renumbering), forces, integration.
 func (k *Kernel) tick() {
 	k.alpha = float32(kernel.Alpha(k.p, k.ticks))
+	k.ke = 0
 	if k.n > 0 {
 		reorder := k.p.Theta > 0 && k.ticks%reorderEvery == 0
 		k.packInBuild = k.p.Theta > 0 && !reorder
@@ -45,11 +50,10 @@ func (k *Kernel) tick() {
 		k.cursor.Store(0)
 		k.parallel(phaseForces)
 		k.addDistanceForces()
+		k.cursor.Store(0)
 		k.parallel(phaseIntegrate)
-	}
-	k.ke = 0
-	if k.n > 0 {
-		for _, e := range k.keParts {
+		k.boundsFresh = true
+		for _, e := range k.keParts[:(k.n+integrateChunk-1)/integrateChunk] {
 			k.ke += e
 		}
 	}
@@ -78,6 +82,10 @@ func (k *Kernel) runPhase(ph phase, w int) {
 		}
 	case phaseIntegrate:
 		k.integratePart(w)
+	case phasePermuteNodes:
+		k.permuteNodesPart(w)
+	case phasePermuteEdges:
+		k.permuteEdgesPart(w)
 	}
 }
 

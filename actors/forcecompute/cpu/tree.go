@@ -96,28 +96,37 @@ const radixBits = 12
 // a pass is too short to pay for two more hand-offs to the workers.
 const parallelSortMin = 32768
 
+// sortSetup chooses the sort's worker count and first digit, before the
+// keys are written.
+func (k *Kernel) sortSetup() {
+	t := &k.tree
+	t.sortWorkers = k.workers
+	if len(t.keys) < parallelSortMin {
+		t.sortWorkers = 1
+	}
+	t.shift = 0
+}
+
 // sortKeys sorts perm by keys with a least-significant-digit radix sort,
 // skipping digits in which every key agrees. Ties keep index order. Each
 // pass is parallel (from parallelSortMin nodes): workers count the digits
 // of their static share, a serial prefix sum gives every (worker, digit)
 // its first output slot, and workers scatter their shares in order, so the
 // result does not depend on the worker count. keysPart has set perm to the
-// identity.
+// identity and, when the sort is parallel, counted the first digit, after
+// sortSetup.
 func (k *Kernel) sortKeys() {
 	const buckets = 1 << radixBits
 	t := &k.tree
 	n := int32(len(t.keys))
 	passes := (levels*int(t.dbits) + radixBits - 1) / radixBits
-	t.sortWorkers = k.workers
-	if n < parallelSortMin {
-		t.sortWorkers = 1
-	}
 	for b := 0; b < passes; b++ {
 		t.shift = uint(radixBits * b)
-		if t.sortWorkers > 1 {
-			k.parallel(phaseCount)
-		} else {
+		switch {
+		case t.sortWorkers == 1:
 			k.countPart(0)
+		case b > 0:
+			k.parallel(phaseCount)
 		}
 		if k.oneDigit(n) {
 			continue
