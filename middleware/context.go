@@ -10,7 +10,8 @@ import "github.com/asynkron/protoactor-go/actor"
 // decorator wrapping it) gets the full header instead.
 type trackedContext struct {
 	actor.Context
-	cur *entry // the delivery being processed; nil between messages
+	cur   *entry // the delivery being processed; nil between messages
+	spare *entry // the last delivery's entry, released: reused for the next
 }
 
 // decorator returns the context decorator that makes a trackedContext.

@@ -88,7 +88,15 @@ type arrival struct {
 func (d *Delivery) handle(ctx actor.ReceiverContext, self *actor.PID, a arrival, next actor.ReceiverFunc) {
 	id, attempt, route := a.id, a.attempt, a.route
 	now := now()
-	v, e, was := d.window.begin(wkey{id, self.Id}, attempt, route, now)
+	tc, _ := ctx.(*trackedContext)
+	var spare *entry
+	if tc != nil {
+		spare, tc.spare = tc.spare, nil
+	}
+	v, e, was := d.window.beginWith(wkey{id, self.Id}, attempt, route, now, spare)
+	if v != process && tc != nil {
+		tc.spare = spare // not used
+	}
 	switch v {
 	case reack:
 		d.sendAck(route, messaging.Ack{ID: id, Status: was.status, Reason: was.reason, Attempt: attempt, Time: now, Metadata: was.meta})
@@ -107,7 +115,6 @@ func (d *Delivery) handle(ctx actor.ReceiverContext, self *actor.PID, a arrival,
 	// handler's context to be a trackedContext (IDOf reads it there);
 	// otherwise the handler's envelope gets the full header.
 	*e.env = actor.MessageEnvelope{Header: a.header, Message: a.msg, Sender: a.replyTo}
-	tc, _ := ctx.(*trackedContext)
 	if a.short && tc == nil {
 		e.env.Header = fullHeader(a.header, id)
 	}
@@ -133,10 +140,14 @@ func (d *Delivery) run(ctx actor.ReceiverContext, tc *trackedContext, e *entry, 
 	if tc != nil {
 		prev, tc.cur = tc.cur, e
 	}
+	reuse := false
 	defer func() {
 		e.env = nil
 		if tc != nil {
 			tc.cur = prev
+			if reuse {
+				tc.spare = e
+			}
 		}
 		if r := recover(); r != nil {
 			d.endOwned(e, Reply{Status: messaging.StatusFailed, Reason: fmt.Sprint("panic: ", r)})
@@ -144,20 +155,29 @@ func (d *Delivery) run(ctx actor.ReceiverContext, tc *trackedContext, e *entry, 
 		}
 	}()
 	next(ctx, env)
-	d.endOwned(e, e.reply)
+	reuse = d.endOwned(e, e.reply)
 }
 
 // endOwned is end, when the receiver middleware still owns e's ack (the
-// handler neither forwarded it nor deferred it).
-func (d *Delivery) endOwned(e *entry, r Reply) bool {
+// handler neither forwarded it nor deferred it). It reports whether e may
+// be reused for the actor's next delivery: the window released it, and
+// its ack went to this Delivery's own route, which keeps no reference.
+func (d *Delivery) endOwned(e *entry, r Reply) (reuse bool) {
 	if r.Status == messaging.StatusUnknown {
 		r.Status = messaging.StatusSuccess
 	}
-	if !d.window.finishOwned(e, r.Status, r.Reason, r.Metadata) {
+	ok, released := d.window.finishOwned(e, r.Status, r.Reason, r.Metadata)
+	if !ok {
 		return false
 	}
 	d.ackEnd(e, r)
-	return true
+	return released && d.ownRoute(e.route)
+}
+
+// ownRoute reports whether acks to route are this Delivery's in-process
+// acks (localacks.go), which copy what they need.
+func (d *Delivery) ownRoute(route *actor.PID) bool {
+	return route != nil && d.cfg.ackLink == nil && route.Id == d.routeID && route.Address == d.system.Address()
 }
 
 // end records e's outcome and acks it; a second end of e does nothing.
@@ -188,7 +208,7 @@ func (d *Delivery) sendAck(route *actor.PID, a messaging.Ack) {
 	if route == nil {
 		return
 	}
-	if d.cfg.ackLink == nil && route.Id == d.routeID && route.Address == d.system.Address() {
+	if d.ownRoute(route) {
 		d.local.add(route.RequestId, a)
 		return
 	}

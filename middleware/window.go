@@ -165,6 +165,12 @@ func (s *windowShard) block(bk bkey) *block {
 // (e.env) for the handler; otherwise d is the recorded outcome (and e the
 // entry, unless it was a plain Success).
 func (w *window) begin(k wkey, attempt int, route *actor.PID, now time.Time) (v verdict, e *entry, d done) {
+	return w.beginWith(k, attempt, route, now, nil)
+}
+
+// beginWith is begin, reusing spare (if not nil) as the fresh entry: an
+// entry that was released (see settled) and is referenced nowhere else.
+func (w *window) beginWith(k wkey, attempt int, route *actor.PID, now time.Time, spare *entry) (v verdict, e *entry, d done) {
 	bk, slot, s := w.locate(k)
 	t := int64(now.Sub(w.epoch))
 	bit := uint16(1) << slot
@@ -195,7 +201,9 @@ func (w *window) begin(k wkey, attempt int, route *actor.PID, now time.Time) (v 
 		s.n++
 	}
 	b.at[slot] = t
-	e = s.newEntry()
+	if e = spare; e == nil {
+		e = s.newEntry()
+	}
 	*e = entry{key: k, attempt: attempt, blk: b, slot: slot}
 	if route != nil {
 		e.routeVal.Address, e.routeVal.Id, e.routeVal.RequestId = route.Address, route.Id, route.RequestId
@@ -288,12 +296,15 @@ func (s *windowShard) drop(b *block) {
 }
 
 // settled forgets e's entry, keeping its delivery's bit, once its outcome
-// is a plain Success (all a re-ack needs). s.mu is held.
-func settled(e *entry) {
+// is a plain Success (all a re-ack needs), and reports whether it did:
+// then the window no longer references e. s.mu is held.
+func settled(e *entry) bool {
 	if e.status == messaging.StatusSuccess && e.reason == "" && len(e.meta) == 0 && e.fwd == nil &&
 		e.blk != nil && e.blk.ents[e.slot] == e {
 		e.blk.ents[e.slot] = nil
+		return true
 	}
+	return false
 }
 
 // shardOf returns the shard that keeps e.
@@ -317,17 +328,17 @@ func (w *window) finish(e *entry, status messaging.Status, reason string, meta m
 }
 
 // finishOwned records e's outcome if the receiver middleware still owns
-// its ack (not ended, forwarded or deferred), and reports whether it did.
-func (w *window) finishOwned(e *entry, status messaging.Status, reason string, meta map[string]string) bool {
+// its ack (not ended, forwarded or deferred), and reports whether it did,
+// and whether the window released e (settled).
+func (w *window) finishOwned(e *entry, status messaging.Status, reason string, meta map[string]string) (ok, released bool) {
 	s := w.shardOf(e)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if e.status != messaging.StatusUnknown || e.fwd != nil || e.deferred {
-		return false
+		return false, false
 	}
 	e.status, e.reason, e.meta = status, reason, meta
-	settled(e)
-	return true
+	return true, settled(e)
 }
 
 // handOff records that the ack of e, still being processed, passed to a

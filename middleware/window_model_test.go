@@ -138,6 +138,7 @@ func runWindowModel(t *testing.T, p windowPattern, seed uint64) {
 	var open []*modelDelivery // in progress, not forwarded: to be ended
 	var delivered []wkey
 	fwdPID := actor.NewPID("elsewhere", "next")
+	var spare *entry // a released entry, for the next fresh delivery
 	next := 0
 	for step := 0; next < len(firsts) || len(open) > 0; step++ {
 		now = now.Add(time.Duration(rng.Int64N(int64(p.step) + 1)))
@@ -167,7 +168,10 @@ func runWindowModel(t *testing.T, p windowPattern, seed uint64) {
 				d.fwd = true
 				continue
 			case r == 5: // deferred, then ended by the Deferred
-				if !w.handOff(d.e, nil, true) || w.finishOwned(d.e, status, "", nil) {
+				if !w.handOff(d.e, nil, true) {
+					t.Fatalf("step %d: handOff refused", step)
+				}
+				if ok, _ := w.finishOwned(d.e, status, "", nil); ok {
 					t.Fatalf("step %d: deferred entry still owned", step)
 				}
 				if !w.finish(d.e, status, reason, meta) {
@@ -176,8 +180,12 @@ func runWindowModel(t *testing.T, p windowPattern, seed uint64) {
 				d.status, d.reason = status, reason
 				continue
 			}
-			if !w.finishOwned(d.e, status, reason, meta) {
+			ok, released := w.finishOwned(d.e, status, reason, meta)
+			if !ok {
 				t.Fatalf("step %d: finishOwned refused", step)
+			}
+			if released { // the window keeps no reference: reuse it, as the receiver does
+				spare = d.e
 			}
 			d.status, d.reason = status, reason
 			continue
@@ -201,7 +209,10 @@ func runWindowModel(t *testing.T, p windowPattern, seed uint64) {
 		attempts[k]++
 		attempt := attempts[k]
 		want, wd := md.verdict(k, attempt, now)
-		got, e, was := w.begin(k, attempt, nil, now)
+		got, e, was := w.beginWith(k, attempt, nil, now, spare)
+		if got == process {
+			spare = nil
+		}
 		if got != want {
 			if got != process || exact || isRecent(md.order, k, p.count/4) {
 				t.Fatalf("step %d: delivery %v/%s attempt %d: verdict %v, model %v (recorded %v)",
