@@ -172,6 +172,10 @@ func TestRemoteNode(t *testing.T) {
 	lines <- "READY\n"
 	in := bufio.NewScanner(os.Stdin)
 	for in.Scan() && in.Text() != "drain" {
+		if in.Text() == "stop" { // the worker stops; the node stays up
+			_, _ = sys.Root.StopFuture(pid).Result()
+			lines <- "STOPPED\n"
+		}
 	}
 	_, _ = sys.Root.StopFuture(pid).Result()
 	_ = d.Close() // sends the acks still batched, before the fence
@@ -186,9 +190,10 @@ func TestRemoteNode(t *testing.T) {
 
 // child is one run of TestRemoteNode.
 type child struct {
-	cmd   *exec.Cmd
-	stdin io.WriteCloser
-	done  chan error
+	cmd     *exec.Cmd
+	stdin   io.WriteCloser
+	done    chan error
+	stopped chan struct{} // the worker stopped (after stopWorker)
 }
 
 func startChild(t testing.TB, port int, senderAddr string, processed []atomic.Int32) *child {
@@ -207,7 +212,7 @@ func startChild(t testing.TB, port int, senderAddr string, processed []atomic.In
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	c := &child{cmd: cmd, stdin: stdin, done: make(chan error, 1)}
+	c := &child{cmd: cmd, stdin: stdin, done: make(chan error, 1), stopped: make(chan struct{})}
 	ready := make(chan struct{})
 	go func() {
 		sc := bufio.NewScanner(stdout)
@@ -216,6 +221,8 @@ func startChild(t testing.TB, port int, senderAddr string, processed []atomic.In
 			switch {
 			case line == "READY":
 				close(ready)
+			case line == "STOPPED":
+				close(c.stopped)
 			case strings.HasPrefix(line, "P "):
 				if seq, err := strconv.Atoi(line[2:]); err == nil && seq < len(processed) {
 					processed[seq].Add(1)
@@ -238,6 +245,20 @@ func startChild(t testing.TB, port int, senderAddr string, processed []atomic.In
 	return c
 }
 
+// stopWorker stops the child's worker, and returns once it has stopped;
+// the child goes on running.
+func (c *child) stopWorker(t testing.TB) {
+	t.Helper()
+	if _, err := io.WriteString(c.stdin, "stop\n"); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-c.stopped:
+	case <-time.After(testDeadline):
+		t.Fatal("the child's worker did not stop")
+	}
+}
+
 // drain asks the child to stop processing, flush its acks and exit.
 func (c *child) drain(t testing.TB) {
 	t.Helper()
@@ -257,10 +278,11 @@ func (c *child) drain(t testing.TB) {
 
 // TestRemoteRestart: tracked messages from this actor system to an actor
 // on another (a child process; 127.0.0.1, different ports) are
-// acknowledged over protoactor remote. Mid-stream the receiving system is
-// stopped and a new one started on the same address; sends meanwhile
-// become dead letters, which are re-sent after backoff (DeadLetterRetry).
-// Every message ends processed exactly once, or reported.
+// acknowledged over protoactor remote. Mid-stream the receiving actor
+// stops (its node up), so that what is sent meanwhile becomes dead letters,
+// which are re-sent after backoff (DeadLetterRetry); then the node is
+// stopped and a new one started on the same address. Every message ends
+// processed exactly once, or reported.
 func TestRemoteRestart(t *testing.T) {
 	if os.Getenv(nodeEnv) != "" {
 		t.Skip("in the child process")
@@ -292,9 +314,13 @@ func TestRemoteRestart(t *testing.T) {
 	b := startChild(t, portB, sys.Address(), processed)
 	target := actor.NewPID("127.0.0.1:"+strconv.Itoa(portB), "worker")
 	sent := make(chan struct{})
+	gate := make(chan struct{}) // the second half waits for the worker to stop
 	go func() {
 		defer close(sent)
 		for i := range n {
+			if i == n/2 {
+				<-gate
+			}
 			slots <- struct{}{}
 			d.RootContext().Send(target, &testpb.Work{Seq: int64(i)})
 		}
@@ -312,7 +338,13 @@ func TestRemoteRestart(t *testing.T) {
 		}
 	}
 	wait(n / 3)
-	b.drain(t) // stopped mid-stream: sends go on meanwhile
+	// The worker stops mid-stream while its node stays up: what is sent
+	// meanwhile becomes dead letters there, re-sent after backoff. Then
+	// the node exits and a new one starts on the same address.
+	b.stopWorker(t)
+	close(gate)
+	waitFor(t, "a dead letter re-sent", func() bool { return d.Tracker().Summary().Totals.Retried > 0 })
+	b.drain(t)
 	b = startChild(t, portB, sys.Address(), processed)
 	wait(n - n/3)
 	<-sent

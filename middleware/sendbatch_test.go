@@ -4,7 +4,9 @@ import (
 	"errors"
 	"log/slog"
 	"os"
+	"os/exec"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -219,9 +221,22 @@ func TestChaosBatches(t *testing.T) {
 // Each message is handled exactly once on the other node, each ends
 // Success, the lost batch's messages re-sent alone, and the second copies
 // re-acked, not handled.
+//
+// It runs in a child process of its own (its node is that child's child):
+// a second remote in one process races on grpc's global logger (see
+// startRemote).
 func TestRemoteBatches(t *testing.T) {
 	if os.Getenv(nodeEnv) != "" {
 		t.Skip("in the child process")
+	}
+	if os.Getenv(remoteBatchesEnv) == "" {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestRemoteBatches$", "-test.count=1", "-test.v")
+		cmd.Env = append(os.Environ(), remoteBatchesEnv+"=1")
+		out, err := cmd.CombinedOutput()
+		if err != nil || !strings.Contains(string(out), "--- PASS: TestRemoteBatches") {
+			t.Fatalf("child: %v\n%s", err, out)
+		}
+		return
 	}
 	const n = 1000
 	portA, portB := freePort(t), freePort(t)
@@ -279,3 +294,6 @@ func TestRemoteBatches(t *testing.T) {
 	}
 	t.Logf("%d batches (%d messages), %d re-sent; sender summary:\n%v", l.seen.Load(), l.items.Load(), lost, d.Tracker().Summary())
 }
+
+// remoteBatchesEnv marks the child process of TestRemoteBatches.
+const remoteBatchesEnv = "PROTOACK_REMOTE_BATCHES"
