@@ -123,7 +123,8 @@ loop2:
 	RET
 
 // func sum3AVX512(xs, ys, zs, ms *float32, n int, px, py, pz, eps2 float32) (fx, fy, fz float32)
-// sum3AVX with 16 lanes; n is a positive multiple of 16.
+// sum3AVX with 16 lanes and fused multiply-adds; n is a positive multiple
+// of 16.
 TEXT ·sum3AVX512(SB), NOSPLIT, $0-68
 	MOVQ xs+0(FP), SI
 	MOVQ ys+8(FP), DI
@@ -145,27 +146,21 @@ loop3z:
 	VSUBPS (SI)(AX*4), Z0, Z7   // dx = px - x
 	VSUBPS (DI)(AX*4), Z1, Z8   // dy
 	VSUBPS (R8)(AX*4), Z2, Z9   // dz
-	VMULPS Z7, Z7, Z10
-	VMULPS Z8, Z8, Z11
-	VADDPS Z11, Z10, Z10
-	VMULPS Z9, Z9, Z11
-	VADDPS Z11, Z10, Z10
-	VADDPS Z3, Z10, Z10         // q = |r|^2 + eps2
+	VMOVAPS Z3, Z10
+	VFMADD231PS Z7, Z7, Z10     // eps2 + dx*dx
+	VFMADD231PS Z8, Z8, Z10
+	VFMADD231PS Z9, Z9, Z10     // q = |r|^2 + eps2
 	VRSQRT14PS Z10, Z11         // r ~ 1/sqrt(q), 14 bits
 	VMULPS Z11, Z10, Z10        // q*r
-	VMULPS Z11, Z10, Z10        // q*r*r
-	VSUBPS Z10, Z12, Z10        // 3 - q*r*r
+	VFNMADD213PS Z12, Z11, Z10  // 3 - q*r*r
 	VMULPS Z13, Z11, Z11        // r/2
 	VMULPS Z10, Z11, Z11        // r' = r/2 * (3 - q*r*r): one Newton step
 	VMULPS Z11, Z11, Z10        // r'^2
 	VMULPS (R9)(AX*4), Z11, Z11 // m*r'
 	VMULPS Z10, Z11, Z11        // f = m * r'^3
-	VMULPS Z11, Z7, Z7
-	VADDPS Z7, Z4, Z4
-	VMULPS Z11, Z8, Z8
-	VADDPS Z8, Z5, Z5
-	VMULPS Z11, Z9, Z9
-	VADDPS Z9, Z6, Z6
+	VFMADD231PS Z11, Z7, Z4     // fx += dx*f
+	VFMADD231PS Z11, Z8, Z5
+	VFMADD231PS Z11, Z9, Z6
 	ADDQ $16, AX
 	CMPQ AX, CX
 	JLT  loop3z
@@ -195,7 +190,8 @@ loop3z:
 	RET
 
 // func sum2AVX512(xs, ys, ms *float32, n int, px, py, eps2 float32) (fx, fy float32)
-// sum2AVX with 16 lanes; n is a positive multiple of 16.
+// sum2AVX with 16 lanes and fused multiply-adds; n is a positive multiple
+// of 16.
 TEXT ·sum2AVX512(SB), NOSPLIT, $0-56
 	MOVQ xs+0(FP), SI
 	MOVQ ys+8(FP), DI
@@ -212,19 +208,15 @@ TEXT ·sum2AVX512(SB), NOSPLIT, $0-56
 loop2z:
 	VSUBPS (SI)(AX*4), Z0, Z7   // dx = px - x
 	VSUBPS (DI)(AX*4), Z1, Z8   // dy
-	VMULPS Z7, Z7, Z10
-	VMULPS Z8, Z8, Z11
-	VADDPS Z11, Z10, Z10
-	VADDPS Z3, Z10, Z10         // q = |r|^2 + eps2
+	VMOVAPS Z3, Z10
+	VFMADD231PS Z7, Z7, Z10     // eps2 + dx*dx
+	VFMADD231PS Z8, Z8, Z10     // q = |r|^2 + eps2
 	VRCP14PS Z10, Z11           // r ~ 1/q, 14 bits
-	VMULPS Z11, Z10, Z10        // q*r
-	VSUBPS Z10, Z12, Z10        // 2 - q*r
+	VFNMADD213PS Z12, Z11, Z10  // 2 - q*r
 	VMULPS Z10, Z11, Z11        // r' = r * (2 - q*r): one Newton step
 	VMULPS (R9)(AX*4), Z11, Z11 // f = m * r'
-	VMULPS Z11, Z7, Z7
-	VADDPS Z7, Z4, Z4
-	VMULPS Z11, Z8, Z8
-	VADDPS Z8, Z5, Z5
+	VFMADD231PS Z11, Z7, Z4     // fx += dx*f
+	VFMADD231PS Z11, Z8, Z5
 	ADDQ $16, AX
 	CMPQ AX, CX
 	JLT  loop2z
