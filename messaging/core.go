@@ -80,7 +80,7 @@ type Core struct {
 	reg        *kindRegistry
 	acks       *ackCounters
 	slab       slab
-	index      map[ID]int32
+	index      idIndex
 	heap       deadlineHeap    // backoffs, and ack deadlines that fit no queue
 	queues     []ackQueue      // ack deadlines, per kind (kindState.idx)
 	errs       map[int32]error // last error of entries that had one
@@ -134,7 +134,6 @@ func newCore(epoch time.Time, reg *kindRegistry, acks *ackCounters, seed, stream
 		reg:    reg,
 		acks:   acks,
 		slab:   newSlab(),
-		index:  make(map[ID]int32),
 		errs:   make(map[int32]error),
 		recent: newRecentSet(window),
 		rnd:    rand.New(rand.NewPCG(seed, stream)),
@@ -148,7 +147,7 @@ func newCore(epoch time.Time, reg *kindRegistry, acks *ackCounters, seed, stream
 func (c *Core) ns(t time.Time) int64 { return int64(t.Sub(c.epoch)) }
 
 // Pending returns the number of messages awaiting an outcome.
-func (c *Core) Pending() int { return len(c.index) }
+func (c *Core) Pending() int { return c.index.len() }
 
 // NextDeadline returns the earliest time at which Advance has work to do.
 func (c *Core) NextDeadline() (time.Time, bool) {
@@ -213,7 +212,7 @@ func (c *Core) unschedule(i int32, e *entry) {
 // Track registers m as sent at now. Register before sending, so an ack
 // that arrives at once is matched. A zero m.ID gets a new random ID.
 func (c *Core) Track(now time.Time, m Message) (ID, error) {
-	if c.maxPending > 0 && len(c.index) >= c.maxPending {
+	if c.maxPending > 0 && c.index.len() >= c.maxPending {
 		return ID{}, fmt.Errorf("%w: cap of %d reached", ErrTooManyPending, c.maxPending)
 	}
 	if m.ID.IsZero() {
@@ -225,17 +224,17 @@ func (c *Core) Track(now time.Time, m Message) (ID, error) {
 
 // track registers m and returns its ack deadline.
 func (c *Core) track(t int64, m Message) (int64, error) {
-	if _, dup := c.index[m.ID]; dup {
-		return 0, fmt.Errorf("%w: %v", ErrDuplicateID, m.ID)
-	}
 	ks := c.reg.get(m.Kind)
 	i := c.slab.alloc()
 	e := c.slab.at(i)
+	if !c.index.insert(&m.ID, i, &c.slab) {
+		c.slab.release(i)
+		return 0, fmt.Errorf("%w: %v", ErrDuplicateID, m.ID)
+	}
 	*e = entry{
 		id: m.ID, ks: ks, resend: m.Resend, data: m.Data,
 		start: t, attempt: 1, heapIdx: -1, gen: e.gen,
 	}
-	c.index[m.ID] = i
 	c.awaitAck(i, e, t)
 	ks.stats[c.stripe].sent++
 	return e.deadline, nil
@@ -251,7 +250,7 @@ func (c *Core) Acknowledge(now time.Time, a Ack) (r AckResult, o Outcome, ended 
 // acknowledge applies *a; when it ends the message, it fills *o and
 // returns true. Pointers keep the hot path free of large copies.
 func (c *Core) acknowledge(t int64, a *Ack, o *Outcome) (AckResult, bool) {
-	i, ok := c.index[a.ID]
+	i, ok := c.index.get(&a.ID, &c.slab)
 	if !ok {
 		if c.recent.has(a.ID) {
 			c.acks.duplicate.Add(1)
@@ -304,7 +303,7 @@ func (c *Core) Nack(now time.Time, id ID, err error) (o Outcome, ended, found bo
 }
 
 func (c *Core) nack(t int64, id ID, err error, o *Outcome) (ended, found bool) {
-	i, ok := c.index[id]
+	i, ok := c.index.get(&id, &c.slab)
 	if !ok {
 		return false, false
 	}
@@ -322,7 +321,7 @@ func (c *Core) Fail(now time.Time, id ID, err error) (o Outcome, found bool) {
 }
 
 func (c *Core) fail(t int64, id ID, err error, o *Outcome) bool {
-	i, ok := c.index[id]
+	i, ok := c.index.get(&id, &c.slab)
 	if !ok {
 		return false
 	}
@@ -333,7 +332,7 @@ func (c *Core) fail(t int64, id ID, err error, o *Outcome) bool {
 // NoteError records err as id's last error without changing its schedule,
 // e.g. when a re-send failed. It reports whether id is pending.
 func (c *Core) NoteError(id ID, err error) bool {
-	i, ok := c.index[id]
+	i, ok := c.index.get(&id, &c.slab)
 	if ok {
 		c.noteErr(i, err)
 	}
@@ -442,10 +441,8 @@ func (c *Core) timeout(i int32, t int64, acts *Actions) {
 func (c *Core) Close(now time.Time, out []Outcome) []Outcome { return c.close(c.ns(now), out) }
 
 func (c *Core) close(t int64, out []Outcome) []Outcome {
-	slots := make([]int32, 0, len(c.index))
-	for _, i := range c.index {
-		slots = append(slots, i)
-	}
+	slots := make([]int32, 0, c.index.len())
+	c.index.each(func(i int32) { slots = append(slots, i) })
 	slices.SortFunc(slots, func(a, b int32) int {
 		return cmp.Or(cmp.Compare(c.slab.at(a).deadline, c.slab.at(b).deadline), cmp.Compare(a, b))
 	})
@@ -487,7 +484,7 @@ func (c *Core) end(i int32, t int64, r Result, err error, a *Ack, o *Outcome) {
 		st.latency.record(o.Latency)
 	}
 	c.unschedule(i, e)
-	delete(c.index, e.id)
+	c.index.remove(&e.id, &c.slab)
 	if len(c.errs) > 0 {
 		delete(c.errs, i)
 	}
@@ -497,7 +494,7 @@ func (c *Core) end(i int32, t int64, r Result, err error, a *Ack, o *Outcome) {
 
 // Summary returns the core's metrics.
 func (c *Core) Summary() Summary {
-	return summarize(c.reg, c.acks.duplicate.Load(), c.acks.unknown.Load(), len(c.index), noLock)
+	return summarize(c.reg, c.acks.duplicate.Load(), c.acks.unknown.Load(), c.index.len(), noLock)
 }
 
 func noLock(int) func() { return func() {} }
