@@ -88,7 +88,9 @@ type Core struct {
 	rnd        *rand.Rand
 	ids        *rand.ChaCha8
 	maxPending int
-	stripe     int // which of each kind's metric stripes this core updates
+	stripe     int        // which of each kind's metric stripes this core updates
+	lastKind   Kind       // the kind Track saw last,
+	lastKS     *kindState // and its state
 }
 
 // NewCore returns a Core whose time origin is epoch.
@@ -224,7 +226,11 @@ func (c *Core) Track(now time.Time, m Message) (ID, error) {
 
 // track registers m and returns its ack deadline.
 func (c *Core) track(t int64, m Message) (int64, error) {
-	ks := c.reg.get(m.Kind)
+	ks := c.lastKS
+	if ks == nil || c.lastKind != m.Kind {
+		ks = c.reg.get(m.Kind) // a kind's state never changes once made
+		c.lastKind, c.lastKS = m.Kind, ks
+	}
 	i := c.slab.alloc()
 	e := c.slab.at(i)
 	if !c.index.insert(&m.ID, i, &c.slab) {

@@ -1,7 +1,7 @@
 package messaging
 
 import (
-	crand "crypto/rand"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"math"
@@ -33,7 +33,6 @@ type Tracker struct {
 	maxPending int64
 	onOutcome  func(Outcome)
 	cfg        config
-	ids        sync.Pool // *rand.ChaCha8, seeded from crypto/rand
 	closed     atomic.Bool
 	resending  sync.WaitGroup // timer callbacks between collecting re-sends and making them
 	otelReg    metric.Registration
@@ -81,11 +80,6 @@ func NewTracker(opts ...Option) (*Tracker, error) {
 	if t.maxPending <= 0 {
 		t.maxPending = math.MaxInt64
 	}
-	t.ids.New = func() any {
-		var key [32]byte
-		_, _ = crand.Read(key[:])
-		return rand.NewChaCha8(key)
-	}
 	window := cfg.window
 	if window > 0 {
 		window = max(1, window/n)
@@ -126,12 +120,15 @@ type sinceClock interface {
 	Since(time.Time) time.Duration
 }
 
-// NewID returns a random v4 ID, cheaply (a pooled ChaCha8 stream keyed
-// from crypto/rand).
+// NewID returns a random v4 ID, cheaply: from the runtime's per-thread
+// ChaCha8 generator (math/rand/v2), which the OS seeds. IDs need to be
+// unique, not reproducible, so no seeded source is involved.
 func (t *Tracker) NewID() ID {
-	r := t.ids.Get().(*rand.ChaCha8)
-	id := idFrom(r)
-	t.ids.Put(r)
+	var id ID
+	binary.LittleEndian.PutUint64(id[:8], rand.Uint64())
+	binary.LittleEndian.PutUint64(id[8:], rand.Uint64())
+	id[6] = id[6]&0x0f | 0x40 // version 4
+	id[8] = id[8]&0x3f | 0x80 // variant RFC 4122
 	return id
 }
 
