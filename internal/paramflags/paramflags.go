@@ -57,9 +57,13 @@ type Flags struct {
 func Register(fs *flag.FlagSet) *Flags {
 	f := &Flags{set: map[string]string{}, fs: fs}
 	fs.StringVar(&f.file, "params", "", "JSON `FILE` of kernel.Params fields (e.g. {\"Theta\": 0.7}); flags override it")
-	def := kernel.Defaults()
+	def, def2 := kernel.Defaults(), kernel.DefaultsFor(2)
 	for _, fd := range fields {
-		fs.Func(fd.flag, fmt.Sprintf("%s (default %s)", fd.usage, strconv.FormatFloat(fd.get(&def), 'g', -1, 32)), func(s string) error {
+		d := strconv.FormatFloat(fd.get(&def), 'g', -1, 32)
+		if d2 := strconv.FormatFloat(fd.get(&def2), 'g', -1, 32); d2 != d && fd.name != "Dims" {
+			d += "; " + d2 + " in 2D"
+		}
+		fs.Func(fd.flag, fmt.Sprintf("%s (default %s)", fd.usage, d), func(s string) error {
 			f.set[fd.name] = s
 			return nil
 		})
@@ -67,8 +71,9 @@ func Register(fs *flag.FlagSet) *Flags {
 	return f
 }
 
-// Params returns kernel.Defaults overridden by the -params file and then by
-// the flags given, validated. Errors are usage errors (cli.ExitUsage) naming
+// Params returns kernel.DefaultsFor the dimensions asked for (3 unless the
+// file or -dims says 2) overridden by the -params file and then by the
+// flags given, validated. Errors are usage errors (cli.ExitUsage) naming
 // the flag, or the file and field.
 func (f *Flags) Params() (kernel.Params, error) {
 	p, err := f.params()
@@ -76,7 +81,18 @@ func (f *Flags) Params() (kernel.Params, error) {
 }
 
 func (f *Flags) params() (kernel.Params, error) {
-	p := kernel.Defaults()
+	p, err := f.over(kernel.Defaults())
+	if err == nil && p.Dims == 2 {
+		p, err = f.over(kernel.DefaultsFor(2))
+	}
+	if err != nil {
+		return kernel.Params{}, err
+	}
+	return p, f.check(p)
+}
+
+// over returns p overridden by the -params file, then by the flags given.
+func (f *Flags) over(p kernel.Params) (kernel.Params, error) {
 	if f.file != "" {
 		if err := Load(f.file, &p); err != nil {
 			return kernel.Params{}, err
@@ -93,22 +109,27 @@ func (f *Flags) params() (kernel.Params, error) {
 		}
 		fd.set(&p, v)
 	}
+	return p, nil
+}
+
+// check validates p, naming the flag or the file's field at fault.
+func (f *Flags) check(p kernel.Params) error {
 	if err := p.Validate(); err != nil {
 		var pe *kernel.ParamError
 		if !errors.As(err, &pe) {
-			return kernel.Params{}, err
+			return err
 		}
 		for _, fd := range fields {
 			if fd.name != pe.Name {
 				continue
 			}
 			if s, ok := f.set[fd.name]; ok {
-				return kernel.Params{}, fmt.Errorf("-%s %s: %s", fd.flag, s, pe.Reason)
+				return fmt.Errorf("-%s %s: %s", fd.flag, s, pe.Reason)
 			}
 		}
-		return kernel.Params{}, fmt.Errorf("%s: %s %v: %s", f.file, pe.Name, pe.Value, pe.Reason)
+		return fmt.Errorf("%s: %s %v: %s", f.file, pe.Name, pe.Value, pe.Reason)
 	}
-	return p, nil
+	return nil
 }
 
 func parse(fd field, s string) (float64, error) {

@@ -37,12 +37,19 @@ func TestPrecedence(t *testing.T) {
 	if err != nil || p != kernel.Defaults() {
 		t.Errorf("no flags: %+v, %v; want kernel.Defaults()", p, err)
 	}
-	want := kernel.Defaults()
-	want.Dims, want.Theta, want.Damping, want.Workers, want.Seed = 2, 0.5, 0.8, 3, 9
-	// The file sets Theta, Damping and Seed; the flag overrides Theta.
+	want := kernel.DefaultsFor(2)
+	want.Theta, want.Damping, want.Workers, want.Seed = 0.5, 0.8, 3, 9
+	// 2D starts from DefaultsFor(2). The file sets Theta, Damping and
+	// Seed; the flag overrides Theta.
 	p, err = params(t, "-params", file(t, `{"Theta": 0.7, "Damping": 0.8, "Seed": 9}`), "-dims", "2", "-theta", "0.5", "-workers", "3")
 	if err != nil || p != want {
 		t.Errorf("got %+v, %v\nwant %+v", p, err, want)
+	}
+	// Dims from the file counts too, and what is given beats the 2D defaults.
+	want.Theta, want.Damping, want.Workers, want.Seed, want.RestLength = kernel.Defaults().Theta, kernel.Defaults().Damping, 0, 1, 7
+	p, err = params(t, "-params", file(t, `{"Dims": 2}`), "-restlength", "7")
+	if err != nil || p != want {
+		t.Errorf("Dims 2 from the file: got %+v, %v\nwant %+v", p, err, want)
 	}
 }
 

@@ -19,6 +19,22 @@ func TestDefaultsValid(t *testing.T) {
 	}
 }
 
+// TestDefaultsFor: 3D is Defaults; 2D differs from it only in
+// RestLength and RepelK; both valid.
+func TestDefaultsFor(t *testing.T) {
+	if p := kernel.DefaultsFor(3); p != kernel.Defaults() {
+		t.Errorf("DefaultsFor(3) = %+v, want Defaults", p)
+	}
+	p := kernel.DefaultsFor(2)
+	if err := p.Validate(); err != nil || p.Dims != 2 || p.RestLength != 50 || p.RepelK != 50 {
+		t.Errorf("DefaultsFor(2) = %+v (%v)", p, err)
+	}
+	p.Dims, p.RestLength, p.RepelK = 3, 10, 100
+	if p != kernel.Defaults() {
+		t.Errorf("DefaultsFor(2) differs from Defaults in more than RestLength and RepelK: %+v", p)
+	}
+}
+
 func TestValidateNamesField(t *testing.T) {
 	for _, c := range kerneltest.InvalidParams {
 		p := kernel.Defaults()

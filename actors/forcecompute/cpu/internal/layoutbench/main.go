@@ -68,6 +68,17 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if err := cli.Parse(fs, args); err != nil {
 		return err
 	}
+	if p.Dims == 2 { // kernel.DefaultsFor(2) where no flag says otherwise
+		set := map[string]bool{}
+		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+		d2 := kernel.DefaultsFor(2)
+		if !set["rest"] {
+			p.RestLength = d2.RestLength
+		}
+		if !set["repelk"] {
+			p.RepelK = d2.RepelK
+		}
+	}
 	if *edges == "" || *ticks < 1 || *repeat < 1 || fs.NArg() > 0 {
 		return cli.Usagef("need -edges FILE, -ticks >= 1 and -repeat >= 1 (see -h)")
 	}
