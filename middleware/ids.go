@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"sync/atomic"
+	"unsafe"
 
 	"github.com/asynkron/protoactor-go/actor"
 	"github.com/protoack/protoack/messaging"
@@ -33,6 +34,7 @@ type idSource struct {
 type shortHeader struct {
 	wraps  uint32
 	header map[string]string // never changed once published
+	prefix [12]byte          // the prefix it names
 }
 
 func (s *idSource) init() {
@@ -59,6 +61,7 @@ func (s *idSource) take() (seq uint32, id messaging.ID, header map[string]string
 		sh = &shortHeader{wraps: wraps, header: map[string]string{
 			HeaderID: base64.RawURLEncoding.EncodeToString(id[:12]),
 		}}
+		copy(sh.prefix[:], id[:12])
 		s.short.Store(sh)
 	}
 	return seq, id, sh.header
@@ -75,4 +78,24 @@ func shortID(text string, route *actor.PID) (id messaging.ID, ok bool) {
 	}
 	binary.BigEndian.PutUint32(id[12:], route.RequestId)
 	return id, true
+}
+
+// ownShortID rebuilds the ID of a first attempt sent by this very idSource
+// (a sender and receiver in one process sharing a Delivery): its header
+// is the shared short header itself, recognised by identity, so neither
+// the header lookup nor the base64 decoding is needed. ok is false for
+// any other header.
+func (s *idSource) ownShortID(h map[string]string, route *actor.PID) (id messaging.ID, ok bool) {
+	sh := s.short.Load()
+	if sh == nil || route == nil || route.RequestId == 0 || !sameMap(h, sh.header) {
+		return id, false
+	}
+	copy(id[:12], sh.prefix[:])
+	binary.BigEndian.PutUint32(id[12:], route.RequestId)
+	return id, true
+}
+
+// sameMap reports whether a and b are the same map (not merely equal).
+func sameMap(a, b map[string]string) bool {
+	return *(*unsafe.Pointer)(unsafe.Pointer(&a)) == *(*unsafe.Pointer)(unsafe.Pointer(&b))
 }

@@ -23,6 +23,10 @@ import (
 func (d *Delivery) ReceiverMiddleware() actor.ReceiverMiddleware {
 	return func(next actor.ReceiverFunc) actor.ReceiverFunc {
 		return func(ctx actor.ReceiverContext, env *actor.MessageEnvelope) {
+			if id, ok := d.ids.ownShortID(env.Header, env.Sender); ok {
+				d.receiveOwn(ctx, env, id, next) // sent by this Delivery, in the short form
+				return
+			}
 			idText := env.GetHeader(HeaderID)
 			if idText == "" || env.Sender == nil {
 				if b, ok := env.Message.(*ackpb.Batch); ok && idText == "" {
@@ -38,6 +42,17 @@ func (d *Delivery) ReceiverMiddleware() actor.ReceiverMiddleware {
 			d.receive(ctx, env, idText, next)
 		}
 	}
+}
+
+// receiveOwn is receive for a first attempt this Delivery sent in the
+// short form (ids.go), whose ID it has rebuilt already.
+func (d *Delivery) receiveOwn(ctx actor.ReceiverContext, env *actor.MessageEnvelope, id messaging.ID, next actor.ReceiverFunc) {
+	self := ctx.Self()
+	if self == nil {
+		next(ctx, env)
+		return
+	}
+	d.handle(ctx, self, arrival{id: id, short: true, attempt: 1, route: env.Sender, header: env.Header, msg: env.Message}, next)
 }
 
 func (d *Delivery) receive(ctx actor.ReceiverContext, env *actor.MessageEnvelope, idText string, next actor.ReceiverFunc) {
