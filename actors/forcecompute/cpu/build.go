@@ -5,7 +5,8 @@ package cpu
 // positions springs read.
 func (k *Kernel) buildTree() {
 	if !k.boundsFresh {
-		k.parallel(phaseBounds)
+		k.emptyBounds()
+		k.parallel(phaseBounds, chunks(k.n, nodeChunk))
 	}
 	d := k.p.Dims
 	var lo, hi [3]float32
@@ -32,57 +33,39 @@ func (k *Kernel) buildTree() {
 		t.open2[l] = s * s
 	}
 	k.sortSetup()
-	k.parallel(phaseKeys)
+	k.parallel(phaseKeys, t.sortChunks)
 	k.sortKeys()
 	t.tasks, t.tops = t.tasks[:0], t.tops[:0]
 	t.nodes = t.nodes[:cap(t.nodes)]
 	t.nodes = t.nodes[:t.plan(0, int32(k.n), 0)]
-	k.cursor.Store(0)
-	k.parallel(phaseBuild)
+	pc := 0
+	if k.packInBuild {
+		pc = chunks(k.n, nodeChunk)
+	}
+	k.parallel(phaseBuild, pc+len(t.tasks))
 	t.finishTops()
 }
 
-// boundsPart records worker w's bounding box as min x,y,z then max x,y,z.
-func (k *Kernel) boundsPart(w int) {
+// boundsChunk grows worker w's box in bounds (min x,y,z then max x,y,z)
+// by chunk c of the nodes.
+func (k *Kernel) boundsChunk(c, w int) {
 	n, d := k.n, k.p.Dims
-	lo, hi := k.span(w, n)
+	lo, hi := chunkSpan(c, nodeChunk, n)
 	b := k.bounds[w*6 : w*6+6]
-	for c := 0; c < 3; c++ {
-		b[c], b[3+c] = 0, 0
-	}
-	if lo == hi {
-		// Empty share: use node 0 so the min/max merge is unaffected.
-		lo, hi = 0, 1
-	}
 	for c := 0; c < d; c++ {
-		p := k.pos[c*n+lo : c*n+hi]
-		mn, mx := p[0], p[0]
-		for _, v := range p[1:] {
-			// Plain comparisons: the min and max builtins also order NaNs,
-			// which positions never are, at several times the cost.
-			if v < mn {
-				mn = v
-			}
-			if v > mx {
-				mx = v
-			}
+		mn, mx := b[c], b[3+c]
+		for _, v := range k.pos[c*n+lo : c*n+hi] {
+			mn, mx = lower(mn, v), higher(mx, v)
 		}
 		b[c], b[3+c] = mn, mx
 	}
 }
 
-// keysPart writes the Morton keys of worker w's nodes and, when the sort
-// is parallel, counts their first digit.
-func (k *Kernel) keysPart(w int) {
-	k.keysRange(w)
-	if k.tree.sortWorkers > 1 {
-		k.countPart(w)
-	}
-}
-
-func (k *Kernel) keysRange(w int) {
+// keysChunk writes the Morton keys of chunk c of the sort's chunks, sets
+// their perm to the identity and counts their first digit.
+func (k *Kernel) keysChunk(c int) {
 	n := k.n
-	lo, hi := k.span(w, n)
+	lo, hi := chunkSpan(c, k.tree.sortSize, n)
 	t := &k.tree
 	const top = 1<<levels - 1
 	q := func(v, o float32) uint64 {
@@ -102,6 +85,7 @@ func (k *Kernel) keysRange(w int) {
 		for i := lo; i < hi; i++ {
 			t.keys[i] = spread2(q(k.pos[i], t.origin[0]))<<1 | spread2(q(k.pos[n+i], t.origin[1]))
 		}
+		k.countChunk(c)
 		return
 	}
 	for i := lo; i < hi; i++ {
@@ -109,6 +93,7 @@ func (k *Kernel) keysRange(w int) {
 			spread3(q(k.pos[n+i], t.origin[1]))<<1 |
 			spread3(q(k.pos[2*n+i], t.origin[2]))
 	}
+	k.countChunk(c)
 }
 
 // gatherRange copies the positions of sorted positions [lo, hi) into
@@ -128,11 +113,11 @@ func (k *Kernel) gatherRange(lo, hi int) {
 	}
 }
 
-// packPart writes worker w's share of the interleaved positions springs
-// read: x, y and, in 3D, z per node.
-func (k *Kernel) packPart(w int) {
+// packChunk writes chunk c of the interleaved positions springs read: x, y
+// and, in 3D, z per node.
+func (k *Kernel) packChunk(c int) {
 	n := k.n
-	lo, hi := k.span(w, n)
+	lo, hi := chunkSpan(c, nodeChunk, n)
 	if k.p.Dims == 2 {
 		pk := k.packed[2*lo : 2*hi]
 		x, y := k.pos[lo:hi], k.pos[n+lo:n+hi]

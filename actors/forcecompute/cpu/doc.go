@@ -6,8 +6,11 @@
 // all workers at once (plan.go), and then, for each group of up to 256
 // nodes sharing a cell, walks the tree once into an interaction list that
 // is summed for every node of the group (AVX-512 or AVX assembly on amd64,
-// plain Go elsewhere). Workers take groups from a shared counter and write
-// disjoint slices; springs, gravity and integration follow. Every 8 ticks
+// plain Go elsewhere). Every phase is cut into chunks (walk groups, tree
+// tasks, fixed ranges of nodes) that workers take from a shared counter,
+// the caller too, so a tick never waits for a helper the OS has not
+// scheduled; workers write disjoint slices; springs, gravity and
+// integration follow the sums. Every 8 ticks
 // the nodes are renumbered internally in Morton order so neighbours sit
 // near each other in memory; the API speaks the caller's ids. Steady-state ticks allocate nothing, and on a given CPU
 // results depend only on the parameters (seed included), the graph and the

@@ -1,74 +1,63 @@
 package cpu
 
-// forcesTree computes the total force of every node, one walk group at a
-// time: the group's interaction list is gathered once and summed for each
-// of its nodes. Each node's force depends only on positions, so the result
-// is the same whichever worker computes it.
-func (k *Kernel) forcesTree(w int) {
+// forcesGroup computes the total force of every node of walk group gi:
+// the group's interaction list is gathered once, into worker w's list, and
+// summed for each of its nodes. Each node's force depends only on
+// positions, so the result is the same whichever worker computes it.
+func (k *Kernel) forcesGroup(gi, w int) {
 	t := &k.tree
 	eps2 := k.p.Softening * k.p.Softening
 	list := &k.lists[w]
-	for {
-		gi := int(k.cursor.Add(1)) - 1
-		if gi >= len(t.groups) {
-			return
-		}
-		g := &t.nodes[t.groups[gi]]
-		if k.p.Dims == 2 {
-			t.gather2(t.groups[gi], list)
-			for s := g.lo; s < g.hi; s++ {
-				fx, fy := sum2(list, t.sx[s], t.sy[s], eps2)
-				k.finish2(int(t.perm[s]), fx, fy)
-			}
-			continue
-		}
-		t.gather3(t.groups[gi], list)
+	g := &t.nodes[t.groups[gi]]
+	if k.p.Dims == 2 {
+		t.gather2(t.groups[gi], list)
 		for s := g.lo; s < g.hi; s++ {
-			fx, fy, fz := sum3(list, t.sx[s], t.sy[s], t.sz[s], eps2)
-			k.finish3(int(t.perm[s]), fx, fy, fz)
+			fx, fy := sum2(list, t.sx[s], t.sy[s], eps2)
+			k.finish2(int(t.perm[s]), fx, fy)
 		}
+		return
+	}
+	t.gather3(t.groups[gi], list)
+	for s := g.lo; s < g.hi; s++ {
+		fx, fy, fz := sum3(list, t.sx[s], t.sy[s], t.sz[s], eps2)
+		k.finish3(int(t.perm[s]), fx, fy, fz)
 	}
 }
 
-// forcesExact is the all-pairs reference (Theta == 0).
-func (k *Kernel) forcesExact() {
+// forcesExact is the all-pairs reference (Theta == 0) for chunk c of
+// the nodes.
+func (k *Kernel) forcesExact(c int) {
 	n := k.n
 	eps2 := k.p.Softening * k.p.Softening
 	xs, ys := k.pos[:n], k.pos[n:2*n]
-	for {
-		lo := int(k.cursor.Add(chunk)) - chunk
-		if lo >= n {
-			return
-		}
-		hi := min(lo+chunk, n)
-		if k.p.Dims == 2 {
-			for i := lo; i < hi; i++ {
-				px, py := xs[i], ys[i]
-				var fx, fy float32
-				for j := range xs {
-					dx, dy := px-xs[j], py-ys[j]
-					f := 1 / (dx*dx + dy*dy + eps2)
-					fx += dx * f
-					fy += dy * f
-				}
-				k.finish2(i, fx, fy)
-			}
-			continue
-		}
-		zs := k.pos[2*n : 3*n]
+	lo, hi := chunkSpan(c, chunk, n)
+	if k.p.Dims == 2 {
 		for i := lo; i < hi; i++ {
-			px, py, pz := xs[i], ys[i], zs[i]
-			var fx, fy, fz float32
+			px, py := xs[i], ys[i]
+			var fx, fy float32
 			for j := range xs {
-				dx, dy, dz := px-xs[j], py-ys[j], pz-zs[j]
-				inv := 1 / sqrt32(dx*dx+dy*dy+dz*dz+eps2)
-				f := inv * inv * inv
+				dx, dy := px-xs[j], py-ys[j]
+				f := 1 / (dx*dx + dy*dy + eps2)
 				fx += dx * f
 				fy += dy * f
-				fz += dz * f
 			}
-			k.finish3(i, fx, fy, fz)
+			k.finish2(i, fx, fy)
 		}
+		return
+	}
+	zs := k.pos[2*n : 3*n]
+	for i := lo; i < hi; i++ {
+		px, py, pz := xs[i], ys[i], zs[i]
+		var fx, fy, fz float32
+		for j := range xs {
+			dx, dy, dz := px-xs[j], py-ys[j], pz-zs[j]
+			inv := 1 / sqrt32(dx*dx+dy*dy+dz*dz+eps2)
+			f := inv * inv * inv
+			fx += dx * f
+			fy += dy * f
+			fz += dz * f
+		}
+		k.finish3(i, fx, fy, fz)
 	}
 }
 

@@ -2,27 +2,29 @@ package cpu
 
 import "math"
 
-// integrateChunk is how many nodes the integration phase takes at a time.
-const integrateChunk = 1024
+// integrateNodes is the number of nodes in one chunk of the integration.
+const integrateNodes = 1024
 
-// integratePart clamps, scales and integrates chunks of nodes taken from
-// the cursor, holds pinned nodes, and records each chunk's kinetic energy
-// in keParts, so that their sum in chunk order does not depend on the
-// worker count. It also records the bounding box of the new positions of
-// the worker's chunks in bounds, for the next tick's tree.
-func (k *Kernel) integratePart(w int) {
-	b := emptyBox()
-	for {
-		c := int(k.cursor.Add(1)) - 1
-		lo := c * integrateChunk
-		if lo >= k.n {
-			break
-		}
-		hi := min(lo+integrateChunk, k.n)
-		k.keParts[c] = k.integrate(k.iota[lo:hi], &b)
+// integrateChunk clamps, scales and integrates chunk c of the nodes, holds
+// pinned nodes, records the chunk's kinetic energy in keParts, so that
+// their sum in chunk order does not depend on the worker count, and grows
+// worker w's box in bounds by the new positions, for the next tick's tree.
+func (k *Kernel) integrateChunk(c, w int) {
+	lo, hi := chunkSpan(c, integrateNodes, k.n)
+	bw := k.bounds[w*6 : w*6+6]
+	b := box{[3]float32{bw[0], bw[1], bw[2]}, [3]float32{bw[3], bw[4], bw[5]}}
+	k.keParts[c] = k.integrate(k.iota[lo:hi], &b)
+	copy(bw[:3], b.lo[:])
+	copy(bw[3:], b.hi[:])
+}
+
+// emptyBounds sets every worker's box in bounds to the empty box.
+func (k *Kernel) emptyBounds() {
+	e := emptyBox()
+	for w := range k.workers {
+		copy(k.bounds[w*6:w*6+3], e.lo[:])
+		copy(k.bounds[w*6+3:w*6+6], e.hi[:])
 	}
-	copy(k.bounds[w*6:w*6+3], b.lo[:])
-	copy(k.bounds[w*6+3:w*6+6], b.hi[:])
 }
 
 // box is a bounding box being grown.

@@ -3,7 +3,6 @@ package cpu
 import (
 	"fmt"
 	"runtime"
-	"sync/atomic"
 
 	"github.com/protoack/protoack/actors/forcecompute/kernel"
 )
@@ -40,10 +39,9 @@ type Kernel struct {
 	// Per-tick scratch, written by phases.
 	alpha       float32
 	packInBuild bool                    // the build phase also packs positions (no reorder this tick)
-	cursor      atomic.Int64            // next group (or chunk, when exact) of the force phase
 	keParts     []float64               // kinetic energy per walk group or integration chunk
 	boundsFresh bool                    // bounds hold the positions' bounding box, per worker
-	hist        [][1 << radixBits]int32 // radix sort: digit counts, then slots, per worker
+	hist        [][1 << radixBits]int32 // radix sort: digit counts, then slots, per chunk
 	bounds      []float32               // per worker: min then max per dimension
 }
 
@@ -68,7 +66,6 @@ func (k *Kernel) applyParams(p kernel.Params) {
 	if w != k.workers {
 		k.stopPool()
 		k.workers = w
-		k.hist = make([][1 << radixBits]int32, w)
 		k.lists = make([]ilist, w)
 		k.sizeLists()
 		k.bounds = make([]float32, w*6)
@@ -144,7 +141,8 @@ func (k *Kernel) resize(n, keep int) {
 		k.ext[i], k.intl[i], k.iota[i] = int32(i), int32(i), int32(i)
 	}
 	k.packed = make([]float32, d*n)
-	k.keParts = make([]float64, n/integrateChunk+1)
+	k.keParts = make([]float64, n/integrateNodes+1)
+	k.hist = make([][1 << radixBits]int32, chunks(n, sortChunk(n)))
 	k.boundsFresh = false
 	k.sizeLists()
 	k.tree.alloc(n, d)

@@ -55,20 +55,19 @@ func (k *Kernel) buildTask(i int) {
 	tk.groups = int32(len(b.groups))
 }
 
-// buildPart is worker w's share of the build phase: its static share of
-// the packed positions (unless the tick reorders first), then tasks.
-func (k *Kernel) buildPart(w int) {
+// buildChunk is chunk c of the build phase: the first chunks pack the
+// positions springs read (unless the tick reorders first), the others
+// build tasks.
+func (k *Kernel) buildChunk(c int) {
 	if k.packInBuild {
-		k.packPart(w)
-	}
-	t := &k.tree
-	for {
-		i := int(k.cursor.Add(1)) - 1
-		if i >= len(t.tasks) {
+		pc := chunks(k.n, nodeChunk)
+		if c < pc {
+			k.packChunk(c)
 			return
 		}
-		k.buildTask(i)
+		c -= pc
 	}
+	k.buildTask(c)
 }
 
 // finishTops sums the centres of mass of the cells above the tasks,

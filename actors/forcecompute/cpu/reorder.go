@@ -17,26 +17,26 @@ type reorderScratch struct {
 	weight      []float32
 	pos, vel    []float32
 	perm        []int32 // the renumbering being applied
-	edges       []int32 // per worker: edges of its share, then its first edge
+	edges       []int32 // per chunk of nodes: its edges, then its first edge
 }
 
 // permute renumbers nodes so that new internal id s is old internal id
 // perm[s]; perm must be a permutation of [0, n) that permute does not
-// alias. Two parallel phases: workers gather per-node state over their
-// static shares of new ids (and rank the old ids), then, once every rank
-// is known, write their shares of the relabelled CSR.
+// alias. Two parallel phases over chunks of new ids: gather per-node state
+// (and rank the old ids), then, once every rank is known, write the chunks
+// of the relabelled CSR.
 func (k *Kernel) permute(perm []int32) {
 	n, d := k.n, k.p.Dims
 	sc := &k.scratch
-	if len(sc.rank) != n || len(sc.pos) != d*n || len(sc.col) != len(k.g.Col) || len(sc.edges) != k.workers {
+	if len(sc.rank) != n || len(sc.pos) != d*n || len(sc.col) != len(k.g.Col) || len(sc.edges) != chunks(n, nodeChunk) {
 		sc.rank, sc.ids, sc.pinOf = make([]int32, n), make([]int32, n), make([]int32, n)
 		sc.rowPtr = make([]int32, n+1)
 		sc.col, sc.weight = make([]int32, len(k.g.Col)), make([]float32, len(k.g.Col))
 		sc.pos, sc.vel = make([]float32, d*n), make([]float32, d*n)
-		sc.edges = make([]int32, k.workers)
+		sc.edges = make([]int32, chunks(n, nodeChunk))
 	}
 	sc.perm = perm[:n]
-	k.parallel(phasePermuteNodes)
+	k.parallel(phasePermuteNodes, len(sc.edges))
 	k.pos, sc.pos = sc.pos, k.pos
 	k.vel, sc.vel = sc.vel, k.vel
 	k.ext, sc.ids = sc.ids, k.ext
@@ -51,12 +51,12 @@ func (k *Kernel) permute(perm []int32) {
 		c.A, c.B = rank[c.A], rank[c.B]
 	}
 	e := int32(0)
-	for w, c := range sc.edges {
-		sc.edges[w] = e
-		e += c
+	for c, m := range sc.edges {
+		sc.edges[c] = e
+		e += m
 	}
 	sc.rowPtr[0] = 0
-	k.parallel(phasePermuteEdges)
+	k.parallel(phasePermuteEdges, len(sc.edges))
 	g := &k.g
 	g.RowPtr, sc.rowPtr = sc.rowPtr, g.RowPtr
 	g.Col, sc.col = sc.col, g.Col
@@ -64,12 +64,12 @@ func (k *Kernel) permute(perm []int32) {
 	sc.perm = nil
 }
 
-// permuteNodesPart moves worker w's share of new ids: positions,
-// velocities, ids, pins; it ranks their old ids and counts their edges.
-func (k *Kernel) permuteNodesPart(w int) {
+// permuteNodesChunk moves chunk c of new ids: positions, velocities, ids,
+// pins; it ranks their old ids and counts their edges.
+func (k *Kernel) permuteNodesChunk(c int) {
 	n, d := k.n, k.p.Dims
 	sc := &k.scratch
-	lo, hi := k.span(w, n)
+	lo, hi := chunkSpan(c, nodeChunk, n)
 	perm := sc.perm[lo:hi]
 	for j, old := range perm {
 		sc.rank[old] = int32(lo + j)
@@ -93,16 +93,16 @@ func (k *Kernel) permuteNodesPart(w int) {
 		sc.pinOf[lo+j] = k.pinOf[old]
 		edges += rp[old+1] - rp[old]
 	}
-	sc.edges[w] = edges
+	sc.edges[c] = edges
 }
 
-// permuteEdgesPart writes the CSR rows of worker w's share of new ids,
-// from its first edge slot.
-func (k *Kernel) permuteEdgesPart(w int) {
+// permuteEdgesChunk writes the CSR rows of chunk c of new ids, from its
+// first edge slot.
+func (k *Kernel) permuteEdgesChunk(c int) {
 	sc := &k.scratch
-	lo, hi := k.span(w, k.n)
+	lo, hi := chunkSpan(c, nodeChunk, k.n)
 	g := &k.g
-	e := sc.edges[w]
+	e := sc.edges[c]
 	for s := lo; s < hi; s++ {
 		old := sc.perm[s]
 		for x := g.RowPtr[old]; x < g.RowPtr[old+1]; x++ {

@@ -14,7 +14,7 @@ import (
 // shares smaller than a worker count.
 func TestSortKeysParallel(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	for _, n := range []int{1, 3, 1000, parallelSortMin + 5} {
+	for _, n := range []int{1, 3, 1000, parallelSortMin + 5, 5*sortChunkSize + 77} {
 		for _, dims := range []int{2, 3} {
 			for _, mask := range []uint64{1<<(16*uint(dims)) - 1, 0xfff} {
 				keys := make([]uint64, n)
@@ -43,6 +43,7 @@ func TestSortKeysParallel(t *testing.T) {
 					}
 					k.n = n
 					k.tree.alloc(n, dims)
+					k.hist = make([][1 << radixBits]int32, chunks(n, sortChunk(n)))
 					copy(k.tree.keys, keys)
 					for i := range k.tree.perm {
 						k.tree.perm[i] = int32(i)
@@ -51,9 +52,7 @@ func TestSortKeysParallel(t *testing.T) {
 					sort := func() {
 						// What buildTree does once the keys are written.
 						k.sortSetup()
-						if k.tree.sortWorkers > 1 {
-							k.parallel(phaseCount)
-						}
+						k.parallel(phaseCount, k.tree.sortChunks)
 						k.sortKeys()
 					}
 					sort()

@@ -45,47 +45,52 @@ func (k *Kernel) tick() {
 			k.reorder()
 		}
 		if !k.packInBuild {
-			k.parallel(phasePack)
+			k.parallel(phasePack, chunks(k.n, nodeChunk))
 		}
-		k.cursor.Store(0)
-		k.parallel(phaseForces)
+		if k.p.Theta > 0 {
+			k.parallel(phaseForces, len(k.tree.groups))
+		} else {
+			k.parallel(phaseForces, chunks(k.n, chunk))
+		}
 		k.addDistanceForces()
-		k.cursor.Store(0)
-		k.parallel(phaseIntegrate)
+		k.emptyBounds()
+		ic := chunks(k.n, integrateNodes)
+		k.parallel(phaseIntegrate, ic)
 		k.boundsFresh = true
-		for _, e := range k.keParts[:(k.n+integrateChunk-1)/integrateChunk] {
+		for _, e := range k.keParts[:ic] {
 			k.ke += e
 		}
 	}
 	k.ticks++
 }
 
-func (k *Kernel) runPhase(ph phase, w int) {
+// runChunk runs chunk c of phase ph as worker w.
+func (k *Kernel) runChunk(ph phase, c, w int) {
 	switch ph {
 	case phaseBounds:
-		k.boundsPart(w)
+		k.boundsChunk(c, w)
 	case phaseKeys:
-		k.keysPart(w)
+		k.keysChunk(c)
 	case phaseCount:
-		k.countPart(w)
+		k.countChunk(c)
 	case phaseScatter:
-		k.scatterPart(w)
+		k.scatterChunk(c)
 	case phaseBuild:
-		k.buildPart(w)
+		k.buildChunk(c)
 	case phasePack:
-		k.packPart(w)
+		k.packChunk(c)
 	case phaseForces:
 		if k.p.Theta > 0 {
-			k.forcesTree(w)
+			k.forcesGroup(c, w)
 		} else {
-			k.forcesExact()
+			k.forcesExact(c)
 		}
 	case phaseIntegrate:
-		k.integratePart(w)
+		k.integrateChunk(c, w)
 	case phasePermuteNodes:
-		k.permuteNodesPart(w)
+		k.permuteNodesChunk(c)
 	case phasePermuteEdges:
-		k.permuteEdgesPart(w)
+		k.permuteEdgesChunk(c)
 	}
 }
 

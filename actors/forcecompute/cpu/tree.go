@@ -31,21 +31,22 @@ func (nd *node) after() int32 { return nd.next &^ leafBit }
 
 // tree is the reused arena and the Morton-sorted copy of the positions.
 type tree struct {
-	nodes       []node
-	keys, tmpK  []uint64
-	perm, tmpP  []int32 // perm[s] is the node at sorted position s
-	sx, sy, sz  []float32
-	groups      []int32             // cells of at most groupMax nodes whose parent has more
-	tasks       []task              // subtrees built by the workers, in preorder
-	tops        []int32             // the cells above them, in preorder
-	grp         []int32             // a task over [lo, hi) records its groups in grp[lo:hi]
-	cut         int32               // a cell of more nodes is split among tasks
-	open2       [levels + 1]float32 // by level
-	dbits       uint                // bits per level: Dims
-	origin      [3]float32          // low corner of the root cell
-	scale       float32             // 2^levels / root side
-	shift       uint                // the radix sort's current digit
-	sortWorkers int                 // and its worker count
+	nodes      []node
+	keys, tmpK []uint64
+	perm, tmpP []int32 // perm[s] is the node at sorted position s
+	sx, sy, sz []float32
+	groups     []int32             // cells of at most groupMax nodes whose parent has more
+	tasks      []task              // subtrees built by the workers, in preorder
+	tops       []int32             // the cells above them, in preorder
+	grp        []int32             // a task over [lo, hi) records its groups in grp[lo:hi]
+	cut        int32               // a cell of more nodes is split among tasks
+	open2      [levels + 1]float32 // by level
+	dbits      uint                // bits per level: Dims
+	origin     [3]float32          // low corner of the root cell
+	scale      float32             // 2^levels / root side
+	shift      uint                // the radix sort's current digit
+	sortSize   int                 // and its chunk size
+	sortChunks int                 // and chunk count
 }
 
 func (t *tree) alloc(n, dims int) {
@@ -96,25 +97,34 @@ const radixBits = 12
 // a pass is too short to pay for two more hand-offs to the workers.
 const parallelSortMin = 32768
 
-// sortSetup chooses the sort's worker count and first digit, before the
-// keys are written.
+// sortChunkSize is the number of keys in one chunk of the sort; below
+// parallelSortMin the sort is one chunk.
+const sortChunkSize = 16384
+
+// sortChunk is the chunk size of a sort of n keys.
+func sortChunk(n int) int {
+	if n < parallelSortMin {
+		return max(n, 1)
+	}
+	return sortChunkSize
+}
+
+// sortSetup chooses the sort's chunks and first digit, before the keys
+// are written.
 func (k *Kernel) sortSetup() {
 	t := &k.tree
-	t.sortWorkers = k.workers
-	if len(t.keys) < parallelSortMin {
-		t.sortWorkers = 1
-	}
+	t.sortSize = sortChunk(len(t.keys))
+	t.sortChunks = chunks(len(t.keys), t.sortSize)
 	t.shift = 0
 }
 
 // sortKeys sorts perm by keys with a least-significant-digit radix sort,
 // skipping digits in which every key agrees. Ties keep index order. Each
 // pass is parallel (from parallelSortMin nodes): workers count the digits
-// of their static share, a serial prefix sum gives every (worker, digit)
-// its first output slot, and workers scatter their shares in order, so the
-// result does not depend on the worker count. keysPart has set perm to the
-// identity and, when the sort is parallel, counted the first digit, after
-// sortSetup.
+// of fixed chunks of the keys, a serial prefix sum gives every (chunk,
+// digit) its first output slot, and workers scatter the chunks in order,
+// so the result does not depend on the worker count. The keys phase has
+// set perm to the identity and counted the first digit, after sortSetup.
 func (k *Kernel) sortKeys() {
 	const buckets = 1 << radixBits
 	t := &k.tree
@@ -122,28 +132,23 @@ func (k *Kernel) sortKeys() {
 	passes := (levels*int(t.dbits) + radixBits - 1) / radixBits
 	for b := 0; b < passes; b++ {
 		t.shift = uint(radixBits * b)
-		switch {
-		case t.sortWorkers == 1:
-			k.countPart(0)
-		case b > 0:
-			k.parallel(phaseCount)
+		if b > 0 {
+			k.parallel(phaseCount, t.sortChunks)
 		}
 		if k.oneDigit(n) {
 			continue
 		}
 		var sum int32
+		hist := k.hist[:t.sortChunks]
 		for d := 0; d < buckets; d++ {
-			for w := range t.sortWorkers {
-				c := k.hist[w][d]
-				k.hist[w][d] = sum
-				sum += c
+			for c := range hist {
+				h := &hist[c]
+				v := h[d]
+				h[d] = sum
+				sum += v
 			}
 		}
-		if t.sortWorkers > 1 {
-			k.parallel(phaseScatter)
-		} else {
-			k.scatterPart(0)
-		}
+		k.parallel(phaseScatter, t.sortChunks)
 		t.keys, t.tmpK = t.tmpK, t.keys
 		t.perm, t.tmpP = t.tmpP, t.perm
 	}
@@ -153,8 +158,8 @@ func (k *Kernel) sortKeys() {
 func (k *Kernel) oneDigit(n int32) bool {
 	for d := 0; d < 1<<radixBits; d++ {
 		var tot int32
-		for w := range k.tree.sortWorkers {
-			tot += k.hist[w][d]
+		for c := range k.tree.sortChunks {
+			tot += k.hist[c][d]
 		}
 		if tot != 0 {
 			return tot == n
@@ -163,17 +168,11 @@ func (k *Kernel) oneDigit(n int32) bool {
 	return false
 }
 
-// sortSpan is worker w's share of the keys in the current sort.
-func (t *tree) sortSpan(w int) (int, int) {
-	n := len(t.keys)
-	return n * w / t.sortWorkers, n * (w + 1) / t.sortWorkers
-}
-
-// countPart counts the current digit of worker w's share of the keys.
-func (k *Kernel) countPart(w int) {
+// countChunk counts the current digit of chunk c of the keys.
+func (k *Kernel) countChunk(c int) {
 	t := &k.tree
-	lo, hi := t.sortSpan(w)
-	h := &k.hist[w]
+	lo, hi := chunkSpan(c, t.sortSize, len(t.keys))
+	h := &k.hist[c]
 	*h = [1 << radixBits]int32{}
 	sh := t.shift
 	for _, key := range t.keys[lo:hi] {
@@ -181,12 +180,12 @@ func (k *Kernel) countPart(w int) {
 	}
 }
 
-// scatterPart moves worker w's share of keys and perm to their slots in
-// tmpK and tmpP.
-func (k *Kernel) scatterPart(w int) {
+// scatterChunk moves chunk c of keys and perm to their slots in tmpK and
+// tmpP.
+func (k *Kernel) scatterChunk(c int) {
 	t := &k.tree
-	lo, hi := t.sortSpan(w)
-	h := &k.hist[w]
+	lo, hi := chunkSpan(c, t.sortSize, len(t.keys))
+	h := &k.hist[c]
 	sh := t.shift
 	keys, perm, tk, tp := t.keys[lo:hi], t.perm[lo:hi], t.tmpK, t.tmpP
 	perm = perm[:len(keys)]
