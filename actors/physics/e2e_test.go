@@ -100,3 +100,22 @@ func TestEndToEndMatchesKernel(t *testing.T) {
 		w.reconcile()
 	}
 }
+
+// TestDragDuringStart: a drag sent right after the spawn, while the
+// multilevel start is being computed, is applied after it: the layout
+// settles from the start (its tick) with the node pinned where it was
+// dragged.
+func TestDragDuringStart(t *testing.T) {
+	g := kerneltest.BAGraph(4000, 2, 13)
+	w := newWorld(t, nil)
+	w.start(physics.Config{Backend: "cpu", Params: params(), Graph: g, Settle: true})
+	w.sys.Root.Send(w.pid, &protocol.UpdateNodePositions{Nodes: []*protocol.NodePosition{{Node: 5, X: 900, Y: -900, Z: 900, Pin: true}}})
+	w.until(physics.EventEquilibrium, nil)
+	st := w.stats()
+	pos, _ := protocol.Unpack(nil, w.positions(st.ForceCompute).Positions)
+	n := g.Nodes
+	if st.StartTick == 0 || pos[5] != 900 || pos[n+5] != -900 || pos[2*n+5] != 900 {
+		t.Errorf("start tick %d; node 5 at (%v,%v,%v), want a multilevel start and (900,-900,900)", st.StartTick, pos[5], pos[n+5], pos[2*n+5])
+	}
+	w.reconcile()
+}
