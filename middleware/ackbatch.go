@@ -128,6 +128,22 @@ func (b *ackBatcher) flush(bt *ackBatch) {
 	}
 }
 
+// flushRoute sends route's open batch now, if there is one: the acks of a
+// batch of messages (recvbatch.go) go back together once the batch is
+// processed, not on the timer.
+func (b *ackBatcher) flushRoute(route *actor.PID) {
+	key := routeKey{route.Address, route.Id}
+	b.mu.Lock()
+	var bt *ackBatch
+	if open := b.open[key]; open != nil {
+		bt = b.take(open)
+	}
+	b.mu.Unlock()
+	if bt != nil {
+		b.send(bt)
+	}
+}
+
 // send sends a closed batch to its route, stamping the ages.
 func (b *ackBatcher) send(bt *ackBatch) {
 	now := now().UnixNano()

@@ -17,7 +17,9 @@ import (
 // child's "sink"; Plain ends when the sink has counted them all, Tracked
 // when every outcome is in. Reported as msg/s, with the bytes this process
 // wrote to the child per message (out-B/msg: the messages) and the bytes
-// the child wrote back (back-B/msg: the acks).
+// the child wrote back (back-B/msg: the acks), the CPU time each process
+// used per message (send-cpu-ns/msg: this one, recv-cpu-ns/msg: the
+// child), and for Tracked the messages per batch sent (msg/batch).
 func BenchmarkThroughputRemote(b *testing.B) {
 	if testing.Short() {
 		b.Skip("starts a child process")
@@ -63,6 +65,7 @@ func BenchmarkThroughputRemote(b *testing.B) {
 	ask(0) // warms the connections up
 	measure := func(b *testing.B, send func(msg *testpb.Work), wait func()) {
 		counted, out, back := ask(0), wireBytes.Load(), ask(1)
+		cpu, childCPU := cpuTime(), ask(2)
 		msg := &testpb.Work{}
 		b.ReportAllocs()
 		b.ResetTimer()
@@ -76,6 +79,8 @@ func BenchmarkThroughputRemote(b *testing.B) {
 		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msg/s")
 		b.ReportMetric(float64(wireBytes.Load()-out)/float64(b.N), "out-B/msg")
 		b.ReportMetric(float64(ask(1)-back)/float64(b.N), "back-B/msg")
+		b.ReportMetric(float64(cpuTime()-cpu)/float64(b.N), "send-cpu-ns/msg")
+		b.ReportMetric(float64(ask(2)-childCPU)/float64(b.N), "recv-cpu-ns/msg")
 	}
 	b.Run("Plain", func(b *testing.B) {
 		measure(b, func(msg *testpb.Work) { sys.Root.Send(sink, msg) }, func() {})
@@ -84,6 +89,12 @@ func BenchmarkThroughputRemote(b *testing.B) {
 		r := &run{n: int64(b.N), resume: make(chan struct{}, 1), done: make(chan struct{})}
 		cur.Store(r)
 		root := d.RootContext()
+		batches, items := d.sendq.batches.Load(), d.sendq.items.Load()
+		defer func() {
+			if n := d.sendq.batches.Load() - batches; n > 0 {
+				b.ReportMetric(float64(d.sendq.items.Load()-items)/float64(n), "msg/batch")
+			}
+		}()
 		measure(b, func(msg *testpb.Work) {
 			if r.inflight.Add(1) > window {
 				for r.inflight.Load() > window/2 {

@@ -2,6 +2,7 @@ package middleware
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
 	"github.com/protoack/protoack/messaging"
@@ -96,13 +97,17 @@ type arrival struct {
 	route   *actor.PID // the ack route
 	header  map[string]string
 	msg     any
+	at      time.Time // when it arrived, if known (a batch's messages share it)
 }
 
 // handle de-duplicates a at the receiving actor self, then processes it,
 // or re-acks or re-forwards it.
 func (d *Delivery) handle(ctx actor.ReceiverContext, self *actor.PID, a arrival, next actor.ReceiverFunc) {
 	id, attempt, route := a.id, a.attempt, a.route
-	now := now()
+	now := a.at
+	if now.IsZero() {
+		now = monoBase.Add(time.Since(monoBase)) // now()
+	}
 	tc, _ := ctx.(*trackedContext)
 	var spare *entry
 	if tc != nil {

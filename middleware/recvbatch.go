@@ -16,7 +16,8 @@ import (
 // receiveBatch runs each message of b, a batch of first attempts from one
 // sending Delivery (sendbatch.go) whose ack route is route, through the
 // receive path of a single message with the short form of its ID, in
-// order: de-duplication, the handler, the ack. A batch that does not hold
+// order: de-duplication, the handler, the ack; the acks batched meanwhile
+// go back at the end (not on the ack batches' timer). A batch that does not hold
 // together is dropped (its messages are re-sent singly after their
 // timeouts), and so is a message whose type this process does not know or
 // whose bytes do not decode. A handler that panics ends the batch there,
@@ -39,6 +40,7 @@ func (d *Delivery) receiveBatch(ctx actor.ReceiverContext, route *actor.PID, b *
 	var id messaging.ID
 	copy(id[:12], b.Prefix)
 	data := b.GetData()
+	at := now() // the window's clock for every message of the batch
 	for i, seq := range b.Seqs {
 		size := int(b.Sizes[i])
 		if size > len(data) {
@@ -67,7 +69,10 @@ func (d *Delivery) receiveBatch(ctx actor.ReceiverContext, route *actor.PID, b *
 		binary.BigEndian.PutUint32(id[12:], seq)
 		r := &routes[i]
 		r.Address, r.Id, r.RequestId = route.Address, route.Id, seq
-		d.handle(ctx, self, arrival{id: id, short: true, attempt: attempt, route: r, header: header, msg: msg}, next)
+		d.handle(ctx, self, arrival{id: id, short: true, attempt: attempt, route: r, header: header, msg: msg, at: at}, next)
+	}
+	if d.cfg.ackLink == nil && route.Address != d.system.Address() {
+		d.batches.flushRoute(route) // the batch's acks, together
 	}
 }
 

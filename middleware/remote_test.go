@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -63,6 +64,16 @@ func startRemoteLogging(port int, logger func(*actor.ActorSystem) *slog.Logger) 
 	return sys, r
 }
 
+// cpuTime returns the CPU time this process has used, in nanoseconds
+// (user and system), for the benchmarks.
+func cpuTime() int64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return ru.Utime.Nano() + ru.Stime.Nano()
+}
+
 // wireBytes counts the bytes this process wrote on the connections its
 // remotes dialed: what it sent to other nodes, for the benchmarks.
 var wireBytes atomic.Int64
@@ -88,8 +99,9 @@ func (c countingConn) Write(b []byte) (int, error) {
 // processes, "echo", which answers *testpb.Plain requests (a plain
 // round trip, for the benchmarks), and "sink", which counts the
 // *testpb.Work it processes and answers a *testpb.Plain request (a fence:
-// what came before is processed) with that count (Seq 0) or with the
-// bytes this process wrote to the sender (Seq 1). On "drain" from stdin it stops the worker, then sends a fence
+// what came before is processed) with that count (Seq 0), with the
+// bytes this process wrote to the sender (Seq 1), or with the CPU time
+// this process used (Seq 2). On "drain" from stdin it stops the worker, then sends a fence
 // request to the sender's "fence" actor over the same connection as its
 // acks (after closing its Delivery, which sends the acks still batched),
 // so that every ack it sent has reached the sender, then exits.
@@ -160,6 +172,10 @@ func TestRemoteNode(t *testing.T) {
 			}
 			if m.Seq == 1 {
 				ctx.Respond(&testpb.Plain{Seq: wireBytes.Load()})
+				return
+			}
+			if m.Seq == 2 {
+				ctx.Respond(&testpb.Plain{Seq: cpuTime()})
 				return
 			}
 			ctx.Respond(&testpb.Plain{Seq: sunk})

@@ -30,6 +30,7 @@ const (
 	sendMax   = 256
 	sendDelay = 500 * time.Microsecond
 	sendIdle  = 20 * time.Microsecond
+	sendTick  = 50 * time.Microsecond
 	// sendTargets bounds the targets remembered; beyond it, targets idle
 	// for a second are forgotten.
 	sendTargets = 1024
@@ -48,6 +49,7 @@ type sendBatchConfig struct {
 	max   int
 	delay time.Duration
 	idle  time.Duration
+	tick  time.Duration
 	link  link // tests: carries each batch (packet.Msg is the *ackpb.Batch)
 }
 
@@ -63,7 +65,7 @@ func WithSendBatches(on bool) Option {
 // targets too, and carries each batch through l when not nil (tests only).
 func withSendBatching(max int, delay, idle time.Duration, l link) Option {
 	return optionFunc(func(c *config) {
-		c.sendBatch = sendBatchConfig{local: true, max: max, delay: delay, idle: idle, link: l}
+		c.sendBatch = sendBatchConfig{local: true, max: max, delay: delay, idle: idle, tick: delay, link: l}
 	})
 }
 
@@ -73,6 +75,7 @@ type sendBatcher struct {
 	cfg    sendBatchConfig
 	mu     sync.Mutex
 	byKey  map[routeKey]*sendTarget
+	hot    atomic.Pointer[sendTarget] // the target used last
 	closed bool
 	sent   []atomic.Pointer[sentBatch] // by the batch's own sequence number
 
@@ -83,8 +86,10 @@ type sendBatcher struct {
 type sendTarget struct {
 	mu     sync.Mutex
 	target *actor.PID
-	last   int64      // monotonic ns of the previous first attempt
+	last   int64      // monotonic ns of the last message sent with no batch open, or of the last full batch
 	open   []*pending // the batch being filled
+	opened int64      // monotonic ns when it opened
+	seen   int        // its length at the timer's last tick
 	timer  *time.Timer
 	done   bool // closed or forgotten: send singly
 }
@@ -106,6 +111,9 @@ func (b *sendBatcher) init(d *Delivery, cfg sendBatchConfig) {
 	if b.cfg.idle <= 0 {
 		b.cfg.idle = sendIdle
 	}
+	if b.cfg.tick <= 0 {
+		b.cfg.tick = sendTick
+	}
 	b.byKey = make(map[routeKey]*sendTarget)
 	b.sent = make([]atomic.Pointer[sentBatch], sentSlots)
 }
@@ -125,36 +133,47 @@ func (d *Delivery) sendFirst(ctx actor.SenderContext, target *actor.PID, p *pend
 		next(ctx, target, out)
 		return
 	}
-	at := int64(time.Since(monoBase))
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	prev := t.last
-	t.last = at
-	if p.header != nil || t.done || (len(t.open) == 0 && (prev == 0 || at-prev > int64(b.cfg.idle))) {
-		// Alone, or not for a batch (headers or a reply-to: the full
-		// form): at once, after what is open.
+	if p.header != nil || t.done {
+		// Not for a batch (headers or a reply-to: the full form), or after
+		// Close: at once, after what is open.
 		b.flush(t)
 		next(ctx, target, out)
 		return
 	}
-	if len(t.open) > 0 && [12]byte(t.open[0].id[:12]) != [12]byte(p.id[:12]) {
+	if len(t.open) == 0 {
+		// The clock is read only when no batch is open: about once a batch.
+		at := int64(time.Since(monoBase))
+		prev := t.last
+		t.last = at
+		if prev == 0 || at-prev > int64(b.cfg.idle) {
+			next(ctx, target, out) // alone: at once
+			return
+		}
+	} else if [12]byte(t.open[0].id[:12]) != [12]byte(p.id[:12]) {
 		b.flush(t) // the ID prefix changed (a wrap): one batch per prefix
 	}
 	t.open = append(t.open, p)
 	switch {
 	case len(t.open) >= b.cfg.max:
 		b.flush(t)
+		t.last = int64(time.Since(monoBase)) // a stream: the next message opens a batch
 	case len(t.open) == 1:
+		t.opened, t.seen = t.last, 1
 		if t.timer == nil {
-			t.timer = time.AfterFunc(b.cfg.delay, func() { b.fire(t) })
+			t.timer = time.AfterFunc(b.cfg.tick, func() { b.fire(t) })
 		} else {
-			t.timer.Reset(b.cfg.delay)
+			t.timer.Reset(b.cfg.tick)
 		}
 	}
 }
 
 // targetOf returns target's batching state, or nil after Close.
 func (b *sendBatcher) targetOf(target *actor.PID) *sendTarget {
+	if t := b.hot.Load(); t != nil && t.target.Id == target.Id && t.target.Address == target.Address {
+		return t // the last target used, as in a stream (closed: t.done)
+	}
 	key := routeKey{target.Address, target.Id}
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -163,6 +182,7 @@ func (b *sendBatcher) targetOf(target *actor.PID) *sendTarget {
 	}
 	t := b.byKey[key]
 	if t != nil {
+		b.hot.Store(t)
 		return t
 	}
 	if len(b.byKey) >= sendTargets {
@@ -170,6 +190,7 @@ func (b *sendBatcher) targetOf(target *actor.PID) *sendTarget {
 	}
 	t = &sendTarget{target: &actor.PID{Address: target.Address, Id: target.Id}}
 	b.byKey[key] = t
+	b.hot.Store(t)
 	return t
 }
 
@@ -185,15 +206,26 @@ func (b *sendBatcher) forgetIdle() {
 				t.timer.Stop()
 			}
 			delete(b.byKey, k)
+			b.hot.CompareAndSwap(t, nil)
 		}
 		t.mu.Unlock()
 	}
 }
 
-// fire sends t's open batch, if any (its timer fired).
+// fire sends t's open batch (its timer fired) unless messages joined it
+// since the last tick and it is younger than the delay: then it looks
+// again a tick later.
 func (b *sendBatcher) fire(t *sendTarget) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if len(t.open) == 0 {
+		return
+	}
+	if age := time.Duration(int64(time.Since(monoBase)) - t.opened); len(t.open) > t.seen && age < b.cfg.delay {
+		t.seen = len(t.open)
+		t.timer.Reset(min(b.cfg.tick, b.cfg.delay-age))
+		return
+	}
 	b.flush(t)
 }
 
