@@ -13,24 +13,25 @@ import (
 
 // First attempts of tracked messages to an actor in another process go in
 // batches (one ackpb.Batch per target) while they come close together, as
-// acks back do (ackbatch.go): a message less than sendIdle after the
-// target's previous one opens a batch, or joins the open one, which is
-// sent when it holds sendMax messages or sendDelay after it opened (Go's
-// timers make that up to about 1 ms when the process is idle). One
+// acks back do (ackbatch.go): a message that comes while the target has no
+// open batch goes at once, alone, unless it comes less than sendIdle after
+// the target's previous one, when it opens a batch; later ones join it. A
+// batch is sent when it holds sendMax messages, when no message joined it
+// for a tick (sendTick: the sender paused), or sendDelay after it opened
+// (Go's timers may add up to about 1 ms when the process is idle). One
 // protoactor message then carries the ID prefix and the ack route once,
 // and per message its sequence number, its size and its bytes: protoactor
 // serialises neither a header map nor a sender PID per message, and the
 // receiver unpacks the batch and runs each message through the same path
-// as a single one (recvbatch.go). A message that comes alone goes at once,
-// as a single message. Re-sends, messages with headers or a reply-to, and
-// messages to actors in this process never go in a batch. A target's
-// first attempts leave in the order they were sent (its lock is held
-// while a batch or a single message is handed to protoactor).
+// as a single one (recvbatch.go). Re-sends, messages with headers or a
+// reply-to, and messages to actors in this process never go in a batch. A
+// target's first attempts leave in the order they were sent (its lock is
+// held while a batch or a single message is handed to protoactor).
 const (
 	sendMax   = 256
 	sendDelay = 500 * time.Microsecond
 	sendIdle  = 20 * time.Microsecond
-	sendTick  = 50 * time.Microsecond
+	sendTick  = 50 * time.Microsecond // the timer's period while a batch is open
 	// sendTargets bounds the targets remembered; beyond it, targets idle
 	// for a second are forgotten.
 	sendTargets = 1024
