@@ -59,7 +59,7 @@ func benchOrchestrated(b *testing.B, g kernel.Graph, p kernel.Params) {
 	defer d.Close()
 	events := make(chan string, 16)
 	pid, err := physics.Spawn(sys.Root, physics.Config{
-		Delivery: d, Backend: "cpu", Params: p, Graph: g, Settle: true,
+		Delivery: d, Backend: "cpu", Params: p, Graph: g, Settle: true, PlainStart: true, // the kernel's start
 		MaxIterations: uint64(b.N), EnergyPerNode: math.SmallestNonzeroFloat64,
 		OnEvent: func(e *protocol.Event) {
 			if e.Kind == physics.EventReady || e.Kind == physics.EventLimit {
@@ -108,7 +108,7 @@ func BenchmarkRatio(b *testing.B) {
 			defer d.Close()
 			limit := make(chan struct{}, 1)
 			pid, err := physics.Spawn(sys.Root, physics.Config{
-				Delivery: d, Backend: "cpu", Params: p, Graph: g, Settle: true,
+				Delivery: d, Backend: "cpu", Params: p, Graph: g, Settle: true, PlainStart: true, // the kernel's start
 				MaxIterations: 1, EnergyPerNode: math.SmallestNonzeroFloat64,
 				OnEvent: func(e *protocol.Event) {
 					if e.Kind == physics.EventLimit {

@@ -51,7 +51,7 @@ func BenchmarkRemoteRatio(b *testing.B) {
 			spawn := func(remote *actor.PID) (*actor.PID, chan struct{}) {
 				limit := make(chan struct{}, 1)
 				pid, err := physics.Spawn(sys.Root, physics.Config{
-					Delivery: d, Backend: "cpu", Params: p, Graph: g, Settle: true, Remote: remote,
+					Delivery: d, Backend: "cpu", Params: p, Graph: g, Settle: true, Remote: remote, PlainStart: true,
 					MaxIterations: 1, EnergyPerNode: math.SmallestNonzeroFloat64,
 					OnEvent: func(e *protocol.Event) {
 						if e.Kind == physics.EventLimit {
