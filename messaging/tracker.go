@@ -224,10 +224,7 @@ func (t *Tracker) AcknowledgeAll(acks []Ack, results []AckResult) {
 			}
 			if n == len(outs) { // report what ended so far, outside the lock
 				s.mu.Unlock()
-				for j := range outs {
-					t.report(&outs[j])
-					outs[j] = Outcome{}
-				}
+				t.reportAll(outs[:])
 				n = 0
 				s.mu.Lock()
 				now = t.now()
@@ -245,10 +242,7 @@ func (t *Tracker) AcknowledgeAll(acks []Ack, results []AckResult) {
 			s.rearm(now) // a Failed ack scheduled a retry
 		}
 		s.mu.Unlock()
-		for j := range n {
-			t.report(&outs[j])
-			outs[j] = Outcome{}
-		}
+		t.reportAll(outs[:n])
 	}
 }
 
@@ -355,6 +349,22 @@ func (t *Tracker) Close() error {
 
 func (t *Tracker) report(o *Outcome) {
 	t.pending.Add(-1)
+	t.reported(o)
+}
+
+// reportAll is report for several outcomes, with one update of the
+// pending count (shared with Track on other cores) for all.
+func (t *Tracker) reportAll(os []Outcome) {
+	t.pending.Add(-int64(len(os)))
+	for i := range os {
+		t.reported(&os[i])
+		os[i] = Outcome{}
+	}
+}
+
+// reported logs o if it was not delivered and hands it to the outcome
+// function; the pending count was updated.
+func (t *Tracker) reported(o *Outcome) {
 	if !o.Result.Delivered() {
 		t.cfg.log.Warn("message not delivered", "id", o.ID, "kind", o.Kind, "result", o.Result,
 			"attempts", o.Attempts, "err", o.Err)
