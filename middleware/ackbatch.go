@@ -37,6 +37,13 @@ type ackBatcher struct {
 	open   map[routeKey]*ackBatch
 	last   map[routeKey]int64 // UnixNano of the route's last ack
 	closed bool
+	// The route of the last ack, kept out of the maps while it stays the
+	// same (a stream from one sender): its last ack's time (last holds an
+	// older one) and its open batch (nil when none).
+	hot     routeKey
+	hotOK   bool
+	hotLast int64
+	hotOpen *ackBatch
 }
 
 type routeKey struct{ address, id string }
@@ -63,16 +70,27 @@ func (b *ackBatcher) add(route *actor.PID, a messaging.Ack) {
 		b.open, b.last = make(map[routeKey]*ackBatch), make(map[routeKey]int64)
 	}
 	at := a.Time.UnixNano()
-	bt := b.open[key]
-	prev, seen := b.last[key]
-	if !seen && len(b.last) >= batchRoutes {
-		for k, t := range b.last {
-			if at-t > int64(time.Second) && b.open[k] == nil {
-				delete(b.last, k)
+	var bt *ackBatch
+	var prev int64
+	seen := b.hotOK && key == b.hot
+	if seen {
+		bt, prev = b.hotOpen, b.hotLast
+	} else {
+		if b.hotOK {
+			b.last[b.hot] = b.hotLast
+		}
+		bt = b.open[key]
+		prev, seen = b.last[key]
+		if !seen && len(b.last) >= batchRoutes {
+			for k, t := range b.last {
+				if at-t > int64(time.Second) && b.open[k] == nil {
+					delete(b.last, k)
+				}
 			}
 		}
+		b.hot, b.hotOK, b.hotOpen = key, true, bt
 	}
-	b.last[key] = at
+	b.hotLast = at
 	if bt == nil && (!seen || at-prev > int64(batchIdle)) {
 		b.mu.Unlock()
 		b.d.plain.Send(route, toProto(a)) // alone: at once
@@ -81,6 +99,7 @@ func (b *ackBatcher) add(route *actor.PID, a messaging.Ack) {
 	if bt == nil {
 		bt = &ackBatch{key: key, m: &ackpb.Acks{}}
 		b.open[key] = bt
+		b.hotOpen = bt
 		bt.timer = time.AfterFunc(batchDelay, func() { b.flush(bt) })
 	}
 	id := a.ID
@@ -114,6 +133,9 @@ func (b *ackBatcher) take(bt *ackBatch) *ackBatch {
 		return nil
 	}
 	delete(b.open, bt.key)
+	if b.hotOpen == bt {
+		b.hotOpen = nil
+	}
 	bt.timer.Stop()
 	return bt
 }
