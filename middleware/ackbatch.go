@@ -196,10 +196,22 @@ func (d *Delivery) onAcks(m *ackpb.Acks) {
 	var id messaging.ID
 	if len(m.GetPrefix()) == 12 && len(m.GetAttempts()) == len(m.GetSeqs()) && len(m.GetAgeMicros()) == len(m.GetSeqs()) {
 		copy(id[:12], m.GetPrefix())
+		var all []messaging.Ack // without WithAcksToActor: to the tracker at once
+		if !d.cfg.acksToActor {
+			all = make([]messaging.Ack, 0, len(m.Seqs))
+		}
 		for i, seq := range m.GetSeqs() {
 			binary.BigEndian.PutUint32(id[12:], seq)
-			d.acknowledge(seq, messaging.Ack{ID: id, Status: messaging.StatusSuccess, Attempt: int(m.Attempts[i]),
-				Time: time.Unix(0, m.GetUnixNano()-int64(m.AgeMicros[i])*1e3)})
+			a := messaging.Ack{ID: id, Status: messaging.StatusSuccess, Attempt: int(m.Attempts[i]),
+				Time: time.Unix(0, m.GetUnixNano()-int64(m.AgeMicros[i])*1e3)}
+			if all != nil {
+				all = append(all, a)
+				continue
+			}
+			d.acknowledge(seq, a)
+		}
+		if len(all) > 0 {
+			d.tracker.AcknowledgeAll(all, nil)
 		}
 	} else if len(m.GetSeqs()) > 0 {
 		d.cfg.log.Debug("protoack: malformed ack batch dropped", "len(prefix)", len(m.GetPrefix()))
