@@ -62,11 +62,12 @@ type Config struct {
 	// iteration count goes back with it.
 	ReheatAlpha float64
 	// PlainStart lays out a new graph from kernel.InitialPositions at tick
-	// 0. By default a graph of cpu.MultilevelMinNodes or more starts from
-	// cpu.MultilevelStart instead (computed off the orchestrator's
-	// goroutine, then sent to ForceCompute as positions and a tick count,
-	// so any backend continues from it), which settles in about half the
-	// ticks; the iteration count then begins at the start's tick.
+	// 0. By default, on the CPU kernel, a graph of cpu.MultilevelMinNodes
+	// or more starts from cpu.MultilevelStart instead, which settles in
+	// half the ticks or fewer: computed off the orchestrator's goroutine
+	// after the setup, then sent to ForceCompute as positions and a tick
+	// count (the iteration count begins there; EventReady follows it). A
+	// CUDA kernel starts plain: its ticks should beat the CPU's start.
 	PlainStart bool
 	// MaxIterations pauses the loop once the tick count reaches it; 0 is
 	// no limit. Resume then lifts it.

@@ -189,6 +189,10 @@ func (o *orchestrator) forward(ctx actor.Context, m any) {
 			o.recover(ctx, fmt.Sprintf("%T not sent: %v", m, err), false)
 		}
 	case phaseSetup:
+		if o.wantStart { // after the start, which would overwrite a drag
+			o.afterStart = append(o.afterStart, m)
+			return
+		}
 		o.setup = append(o.setup, m)
 	}
 }

@@ -64,8 +64,10 @@ type orchestrator struct {
 	paused, asleep bool
 	calm           int
 
-	stopping  bool
-	stopStart func() // cancels the multilevel start in progress
+	stopping   bool
+	stopStart  func() // cancels the multilevel start in progress
+	wantStart  bool   // a fresh layout waits for its multilevel start
+	afterStart []any  // changes that came before it, sent after it
 
 	subs   map[string]*subscriber
 	nextID uint64

@@ -26,6 +26,7 @@ func (o *orchestrator) startSetup(ctx actor.Context, withInit bool, delay time.D
 func (o *orchestrator) runSetup(ctx actor.Context, msgs []any, delay time.Duration) {
 	o.gen++
 	o.stopTimer()
+	o.cancelStart()
 	o.inflight, o.awaiting = false, nil
 	o.setup = msgs
 	o.phase = phaseSetup
@@ -76,6 +77,9 @@ func (o *orchestrator) sendSetup(ctx actor.Context) {
 }
 
 func (o *orchestrator) setupDone(ctx actor.Context) {
+	if o.beginStart(ctx) {
+		return // the setup goes on when the start is computed
+	}
 	o.phase = phaseRunning
 	if o.graph == nil {
 		o.phase = phaseIdle
