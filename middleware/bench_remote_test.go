@@ -1,6 +1,7 @@
 package middleware
 
 import (
+	"flag"
 	"strconv"
 	"sync/atomic"
 	"testing"
@@ -10,10 +11,14 @@ import (
 	"github.com/protoack/protoack/middleware/internal/testpb"
 )
 
+// remoteWindow is how many tracked messages BenchmarkThroughputRemote
+// keeps pending at most.
+var remoteWindow = flag.Int("remote.window", 1024, "messages pending at most in BenchmarkThroughputRemote/Tracked")
+
 // BenchmarkThroughputRemote compares, in one run, over loopback protoactor
 // remote to a child process (see TestRemoteNode): plain Send from
 // system.Root, fire and forget (Plain), and tracked send, process and ack
-// (Tracked; at most 1024 pending). Each op is one message processed by the
+// (Tracked; at most 1024 pending, -remote.window). Each op is one message processed by the
 // child's "sink"; Plain ends when the sink has counted them all, Tracked
 // when every outcome is in. Reported as msg/s, with the bytes this process
 // wrote to the child per message (out-B/msg: the messages) and the bytes
@@ -24,7 +29,7 @@ func BenchmarkThroughputRemote(b *testing.B) {
 	if testing.Short() {
 		b.Skip("starts a child process")
 	}
-	const window = 1024 // pending at most; the sender resumes at half
+	window := int64(*remoteWindow) // pending at most; the sender resumes at half
 	type run struct {
 		inflight, acked atomic.Int64
 		n               int64
