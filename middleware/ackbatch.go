@@ -191,27 +191,34 @@ func (b *ackBatcher) close() {
 	}
 }
 
-// onAcks feeds a batch of acks to the tracker, one by one.
+// ackBufs holds the slices onAcks hands to the tracker.
+var ackBufs = sync.Pool{New: func() any { return new([]messaging.Ack) }}
+
+// onAcks feeds a batch of acks to the tracker.
 func (d *Delivery) onAcks(m *ackpb.Acks) {
 	var id messaging.ID
 	if len(m.GetPrefix()) == 12 && len(m.GetAttempts()) == len(m.GetSeqs()) && len(m.GetAgeMicros()) == len(m.GetSeqs()) {
 		copy(id[:12], m.GetPrefix())
-		var all []messaging.Ack // without WithAcksToActor: to the tracker at once
-		if !d.cfg.acksToActor {
-			all = make([]messaging.Ack, 0, len(m.Seqs))
+		// Without WithAcksToActor the acks go to the tracker at once.
+		together := !d.cfg.acksToActor
+		var buf *[]messaging.Ack
+		if together {
+			buf = ackBufs.Get().(*[]messaging.Ack)
 		}
 		for i, seq := range m.GetSeqs() {
 			binary.BigEndian.PutUint32(id[12:], seq)
 			a := messaging.Ack{ID: id, Status: messaging.StatusSuccess, Attempt: int(m.Attempts[i]),
 				Time: time.Unix(0, m.GetUnixNano()-int64(m.AgeMicros[i])*1e3)}
-			if all != nil {
-				all = append(all, a)
+			if together {
+				*buf = append(*buf, a)
 				continue
 			}
 			d.acknowledge(seq, a)
 		}
-		if len(all) > 0 {
-			d.tracker.AcknowledgeAll(all, nil)
+		if together {
+			d.tracker.AcknowledgeAll(*buf, nil) // copies what it keeps
+			*buf = (*buf)[:0]
+			ackBufs.Put(buf)
 		}
 	} else if len(m.GetSeqs()) > 0 {
 		d.cfg.log.Debug("protoack: malformed ack batch dropped", "len(prefix)", len(m.GetPrefix()))
