@@ -1,11 +1,13 @@
 package kernel
 
 // Defaults returns 3D parameters that give a good layout out of the box on
-// the preferential-attachment reference graphs, in 3D and (with Dims 2) in
-// 2D (see docs/performance.md). CenterGravityK 0.2 holds disconnected
+// the preferential-attachment reference graphs (see docs/performance.md);
+// DefaultsFor(2) is their 2D form. CenterGravityK 0.2 holds disconnected
 // components near the largest one (TestComponentsStayNear). Cooling 0.04
-// with AlphaMin 0.0002 settles in about half the ticks of 0.02 and 0.001
-// at the same quality (docs/performance.md, "Settling by default").
+// with AlphaMin 0.0002 settles in about half the ticks of 0.02 and 0.001,
+// at the same quality from cpu.MultilevelStart, which the orchestrator
+// uses on large graphs (docs/performance.md, "Settling by default"; from a
+// plain start large 2D graphs want the slower cooling).
 func Defaults() Params {
 	return Params{
 		Dims:           3,
