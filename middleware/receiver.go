@@ -95,6 +95,7 @@ type arrival struct {
 	attempt int
 	replyTo *actor.PID // the handler's Sender
 	route   *actor.PID // the ack route
+	scratch bool       // route is reused for the next arrival: copy it to keep it
 	header  map[string]string
 	msg     any
 	at      time.Time // when it arrived, if known (a batch's messages share it)
@@ -116,6 +117,9 @@ func (d *Delivery) handle(ctx actor.ReceiverContext, self *actor.PID, a arrival,
 	v, e, was := d.window.beginWith(wkey{id, self.Id}, attempt, route, now, spare)
 	if v != process && tc != nil {
 		tc.spare = spare // not used
+	}
+	if v != process && a.scratch {
+		route = &actor.PID{Address: route.Address, Id: route.Id, RequestId: route.RequestId} // sent on: its own
 	}
 	switch v {
 	case reack:

@@ -36,7 +36,9 @@ func (d *Delivery) receiveBatch(ctx actor.ReceiverContext, route *actor.PID, b *
 		types[i], _ = protoregistry.GlobalTypes.FindMessageByName(protoreflect.FullName(name))
 	}
 	header := map[string]string{HeaderID: base64.RawURLEncoding.EncodeToString(b.Prefix)}
-	routes := make([]actor.PID, n) // the items' ack routes: route with RequestId = seq
+	// The items' ack route: route with RequestId = seq, in one PID reused
+	// from item to item (the window copies it; handle copies it to send it).
+	r := &actor.PID{Address: route.Address, Id: route.Id}
 	var id messaging.ID
 	copy(id[:12], b.Prefix)
 	data := b.GetData()
@@ -67,9 +69,8 @@ func (d *Delivery) receiveBatch(ctx actor.ReceiverContext, route *actor.PID, b *
 			attempt = max(1, int(b.Attempts[i]))
 		}
 		binary.BigEndian.PutUint32(id[12:], seq)
-		r := &routes[i]
-		r.Address, r.Id, r.RequestId = route.Address, route.Id, seq
-		d.handle(ctx, self, arrival{id: id, short: true, attempt: attempt, route: r, header: header, msg: msg, at: at}, next)
+		r.RequestId = seq
+		d.handle(ctx, self, arrival{id: id, short: true, attempt: attempt, route: r, scratch: true, header: header, msg: msg, at: at}, next)
 	}
 	if d.cfg.ackLink == nil && route.Address != d.system.Address() {
 		d.batches.flushRoute(route) // the batch's acks, together

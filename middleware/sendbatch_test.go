@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -119,6 +120,45 @@ func TestBatchDuplicated(t *testing.T) {
 	c.checkOnce(t, n+1)
 	if s := d.Tracker().Summary(); s.DuplicateAcks != n || l.seen.Load() != 1 {
 		t.Errorf("%d duplicate acks for %d batches, want %d for 1", s.DuplicateAcks, l.seen.Load(), n)
+	}
+}
+
+// TestBatchForwardDuplicated: the messages of a batch forwarded by their
+// handler keep their IDs and ack routes end to end; when the batch
+// arrives again, each message is forwarded again (not handled again) and
+// the final handler re-acks it: each actor handles each message once, and
+// the second copy's acks are duplicates.
+func TestBatchForwardDuplicated(t *testing.T) {
+	const n = 30
+	sys := newSystem(t)
+	out := newOutcomes(n + 1)
+	l := &batchLink{copies: 2}
+	var mu sync.Mutex
+	acked := map[messaging.ID]int{}
+	tap := &tapLink{next: passLink{}, seen: func(p packet) { mu.Lock(); acked[p.ID]++; mu.Unlock() }}
+	d := mustNew(t, sys, Track[*testpb.Work](kindWork), WithOutcome(out.add), withSendBatching(n, time.Hour, time.Hour, l),
+		withLinks(nil, tap))
+	front, last := newCounter(), newCounter()
+	final := spawn(t, sys, worker(d, last, nil))
+	desk := spawn(t, sys, worker(d, front, func(ctx actor.Context, _ *testpb.Work) { ctx.Forward(final) }))
+	ids := sendAll(t, d, desk, n+1)
+	for _, o := range out.wait(t, n+1) {
+		if seq := o.Message.(*testpb.Work).Seq; o.Result != messaging.ResultSuccess || o.ID != ids[seq] {
+			t.Errorf("message %d: %v (%v)", seq, o.Result, o.Err)
+		}
+	}
+	waitFor(t, "the second copy's re-acks", func() bool { return d.Tracker().Summary().DuplicateAcks >= n })
+	front.checkOnce(t, n+1)
+	last.checkOnce(t, n+1)
+	if s := d.Tracker().Summary(); s.DuplicateAcks != n || s.UnknownAcks != 0 {
+		t.Errorf("%d duplicate acks, %d unknown; want %d and 0", s.DuplicateAcks, s.UnknownAcks, n)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	for i, id := range ids {
+		if want := min(i+1, 2); acked[id] != want { // the first went alone, once
+			t.Errorf("message %d acked %d times, want %d", i, acked[id], want)
+		}
 	}
 }
 
