@@ -44,6 +44,7 @@ type ackBatcher struct {
 	hotOK   bool
 	hotLast int64
 	hotOpen *ackBatch
+	delay   time.Duration // batchDelay when 0 (tests change it)
 }
 
 type routeKey struct{ address, id string }
@@ -100,7 +101,11 @@ func (b *ackBatcher) add(route *actor.PID, a messaging.Ack) {
 		bt = &ackBatch{key: key, m: &ackpb.Acks{}}
 		b.open[key] = bt
 		b.hotOpen = bt
-		bt.timer = time.AfterFunc(batchDelay, func() { b.flush(bt) })
+		delay := b.delay
+		if delay == 0 {
+			delay = batchDelay
+		}
+		bt.timer = time.AfterFunc(delay, func() { b.flush(bt) })
 	}
 	id := a.ID
 	switch {

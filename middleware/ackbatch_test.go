@@ -85,6 +85,8 @@ func TestAckBatches(t *testing.T) {
 	if m, ok := c.next(t).(*ackpb.Ack); !ok || deliver(m) != 1 {
 		t.Fatalf("the first ack went as %T, want a single ack", m)
 	}
+	setDelay := func(d time.Duration) { recv.batches.mu.Lock(); recv.batches.delay = d; recv.batches.mu.Unlock() }
+	setDelay(time.Hour)              // however slow the loop below, the batch fills
 	for i := 1; i <= batchMax; i++ { // close together: one full batch, sent by count
 		recv.batches.add(route, ack(i, time.Duration(i)*time.Microsecond))
 	}
@@ -93,10 +95,12 @@ func TestAckBatches(t *testing.T) {
 		t.Fatalf("batch %v, want %d acks, one in full (the Failed one)", full, batchMax)
 	}
 	deliver(full)
+	setDelay(time.Millisecond)
 	recv.batches.add(route, ack(batchMax+1, time.Duration(batchMax+1)*time.Microsecond))
 	if m := c.next(t); deliver(m) != 1 { // the timer sends the open batch
 		t.Fatalf("timer sent %v, want a batch of 1", m)
 	}
+	setDelay(time.Hour)
 	recv.batches.add(route, ack(batchMax+2, time.Duration(batchMax+2)*time.Microsecond))
 	recv.batches.add(route, ack(batchMax+3, time.Duration(batchMax+3)*time.Microsecond))
 	if err := recv.Close(); err != nil { // sends what is open; the timer had no time to fire
