@@ -32,6 +32,10 @@ const (
 	sendDelay = 500 * time.Microsecond
 	sendIdle  = 20 * time.Microsecond
 	sendTick  = 50 * time.Microsecond // the timer's period while a batch is open
+	// sendMaxBytes bounds a batch's messages, in bytes: more go in further
+	// batches, so that a batch stays far below gRPC's message size limit
+	// (4 MB by default) wherever its messages alone do.
+	sendMaxBytes = 64 << 10
 	// sendTargets bounds the targets remembered; beyond it, targets idle
 	// for a second are forgotten.
 	sendTargets = 1024
@@ -230,10 +234,11 @@ func (b *sendBatcher) fire(t *sendTarget) {
 	b.flush(t)
 }
 
-// flush sends t's open batch: one ackpb.Batch, with a sequence number of
-// its own as the RequestId of its envelope's Sender (the ack route), so a
-// DeadLetterResponse names it. A message protobuf cannot encode goes alone
-// instead, as protoactor would take it. t.mu is held.
+// flush sends t's open batch: one ackpb.Batch (more past sendMaxBytes),
+// with a sequence number of its own as the RequestId of its envelope's
+// Sender (the ack route), so a DeadLetterResponse names it. A message
+// protobuf cannot encode goes alone instead, as protoactor would take it.
+// t.mu is held.
 func (b *sendBatcher) flush(t *sendTarget) {
 	items := t.open
 	if len(items) == 0 {
@@ -241,11 +246,19 @@ func (b *sendBatcher) flush(t *sendTarget) {
 	}
 	t.open = nil
 	t.timer.Stop()
+	for len(items) > 0 {
+		items = b.send(t, items)
+	}
+}
+
+// send sends the first of items as one batch, up to sendMaxBytes of
+// messages (the one that reaches it included), and returns the rest.
+func (b *sendBatcher) send(t *sendTarget, items []*pending) (rest []*pending) {
 	d := b.d
 	m := &ackpb.Batch{Prefix: append([]byte(nil), items[0].id[:12]...), Seqs: make([]uint32, 0, len(items)),
 		Sizes: make([]uint32, 0, len(items))}
 	var types []uint32
-	for _, p := range items {
+	for i, p := range items {
 		name, ok := appendMessage(m, p.msg)
 		if !ok {
 			d.plain.Send(t.target, &p.first)
@@ -262,9 +275,13 @@ func (b *sendBatcher) flush(t *sendTarget) {
 			types = append(types, uint32(ti))
 		}
 		m.Seqs = append(m.Seqs, p.seq)
+		if len(m.Data) >= sendMaxBytes {
+			rest = items[i+1:]
+			break
+		}
 	}
 	if len(m.Seqs) == 0 {
-		return
+		return rest
 	}
 	m.Types = types
 	seq, _, _ := d.ids.take()
@@ -274,9 +291,10 @@ func (b *sendBatcher) flush(t *sendTarget) {
 	env := &actor.MessageEnvelope{Message: m, Sender: &actor.PID{Address: d.system.Address(), Id: d.routeID, RequestId: seq}}
 	if b.cfg.link != nil {
 		b.cfg.link.carry(packet{Msg: m}, func() { d.plain.Send(t.target, env) })
-		return
+		return rest
 	}
 	d.plain.Send(t.target, env)
+	return rest
 }
 
 // appendMessage appends msg's bytes and size to m, encoded as protoactor

@@ -100,6 +100,41 @@ func TestBatchInOrder(t *testing.T) {
 	}
 }
 
+// TestBatchBytes: a batch holds messages up to sendMaxBytes (the one that
+// reaches it included); the rest go in further batches, in order.
+func TestBatchBytes(t *testing.T) {
+	const n, size = 20, 10_000 // 7 messages pass 64 KiB: batches of 7, 7, 6
+	sys := newSystem(t)
+	out := newOutcomes(n + 1)
+	d := mustNew(t, sys, Track[*testpb.Work](kindWork), WithOutcome(out.add), withSendBatching(n, time.Hour, time.Hour, nil))
+	seen := make(chan *testpb.Work, 2*n)
+	pid := spawn(t, sys, actor.PropsFromFunc(func(ctx actor.Context) {
+		if w, ok := ctx.Message().(*testpb.Work); ok {
+			seen <- w
+		}
+	}, d.PropsOption()))
+	note := strings.Repeat("x", size)
+	for i := range int64(n + 1) {
+		if _, err := d.Send(d.RootContext(), pid, &testpb.Work{Seq: i, Note: note}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range int64(n + 1) {
+		select {
+		case w := <-seen:
+			if w.Seq != i || w.Note != note {
+				t.Fatalf("handled #%d: message %d with a %d-byte note; want message %d with %d", i, w.Seq, len(w.Note), i, size)
+			}
+		case <-time.After(testDeadline):
+			t.Fatalf("handled %d of %d", i, n+1)
+		}
+	}
+	out.wait(t, n+1)
+	if b, i := d.sendq.batches.Load(), d.sendq.items.Load(); b != 3 || i != n {
+		t.Errorf("%d batches of %d messages in all, want 3 of %d", b, i, n)
+	}
+}
+
 // TestBatchDuplicated: a batch that arrives twice is handled once; the
 // second copy's messages are re-acked from the de-duplication window.
 func TestBatchDuplicated(t *testing.T) {
