@@ -107,8 +107,8 @@ func arenaTree(t *testing.T, tr *tree) []refCell {
 // ranges, children, groups) that a plain serial build makes, for several
 // worker counts, on random clouds of several sizes and on degenerate ones:
 // one node, fewer nodes than workers, all nodes at one point, a few
-// distinct points, and a dense clump far from a few outliers (enough nodes
-// for the parallel sort).
+// distinct points, a dense clump far from a few outliers (enough nodes for
+// the parallel sort), and clumps under chains of cells above the tasks.
 func TestParallelBuildMatchesSerial(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	type cloud struct {
@@ -128,6 +128,7 @@ func TestParallelBuildMatchesSerial(t *testing.T) {
 			}
 			return float32(rng.NormFloat64())
 		}},
+		{"peeled clumps", chainClumps * chainSize, chainCloud},
 	}
 	for _, dims := range []int{2, 3} {
 		for _, cl := range clouds {
@@ -140,7 +141,10 @@ func TestParallelBuildMatchesSerial(t *testing.T) {
 			var want []refCell
 			for _, w := range []int{1, 2, 5} {
 				t.Run(fmt.Sprintf("%dD/%s/workers=%d", dims, cl.name, w), func(t *testing.T) {
-					got, ref := buildOn(t, dims, w, pos)
+					got, ref, tops := buildOn(t, dims, w, pos)
+					if cl.n == chainClumps*chainSize && tops <= 2*cl.n/cutMin {
+						t.Fatalf("%d cells above the tasks, want chains of more than %d", tops, 2*cl.n/cutMin)
+					}
 					if want == nil {
 						want = ref
 					}
@@ -158,9 +162,36 @@ func TestParallelBuildMatchesSerial(t *testing.T) {
 	}
 }
 
+// A cloud whose cells above the tasks form chains: clumps of coincident
+// nodes, each in its own cell of side 4096 (key units), with one node
+// beside it at each offset 2^11, 2^10, ..., 1, so that every level below
+// splits one node off and the cell holding the clump and the rest stays
+// above the task size. Two nodes at 0 and at 65535.5 fix the key grid
+// (integer positions are their keys).
+const (
+	chainClumps = 40
+	chainPeels  = 12
+	chainSize   = 4*groupMax + 10 + chainPeels
+)
+
+func chainCloud(i, c int) float32 {
+	switch i {
+	case 0:
+		return 0
+	case 1:
+		return 65535.5
+	}
+	j, r := i/chainSize, i%chainSize
+	base := [3]float32{float32(1+j%15) * 4096, float32(1+j/15) * 4096, 4096}[c]
+	if r < chainPeels && c == 0 {
+		return base + float32(int(1)<<r)
+	}
+	return base
+}
+
 // buildOn builds the tree over positions pos with w workers and returns
 // the walk's cells and the serial build's over the same sorted order.
-func buildOn(t *testing.T, dims, w int, pos []float32) (got, ref []refCell) {
+func buildOn(t *testing.T, dims, w int, pos []float32) (got, ref []refCell, tops int) {
 	t.Helper()
 	n := len(pos) / dims
 	p := kernel.Defaults()
@@ -196,5 +227,5 @@ func buildOn(t *testing.T, dims, w int, pos []float32) (got, ref []refCell) {
 	if n >= 20000 && len(tr.tasks) < 8 {
 		t.Fatalf("%d nodes built in %d tasks, want at least 8", n, len(tr.tasks))
 	}
-	return arenaTree(t, &k.tree), serialTree(&k.tree)
+	return arenaTree(t, &k.tree), serialTree(&k.tree), len(tr.tops)
 }

@@ -51,14 +51,18 @@ type tree struct {
 
 func (t *tree) alloc(n, dims int) {
 	t.cut = int32(max(cutMin, n/cutParts))
-	// Each task reserves 2 cells per node; the cells above the tasks have
-	// more than cut nodes each and at least two children, so there are
-	// fewer than 2n/cut of them.
-	t.nodes = make([]node, 2*n+2*n/int(t.cut)+2)
+	// Each task reserves 2 cells per node. The cells above the tasks have
+	// more than cut nodes each and lie below level levels, and those of one
+	// level are disjoint, so there are fewer than levels*(n/cut+1) of
+	// them (chains of them, one level each, are possible:
+	// TestParallelBuildMatchesSerial's peeled clumps); each has at most
+	// 2^dims children.
+	tops := levels * (n/int(t.cut) + 1)
+	t.nodes = make([]node, 2*n+tops)
 	t.groups = make([]int32, 0, n)
 	t.grp = make([]int32, n)
-	t.tasks = make([]task, 0, (1<<dims)*(2*n/int(t.cut)+1)+1) // at most 2^dims per cell above
-	t.tops = make([]int32, 0, 2*n/int(t.cut)+2)
+	t.tasks = make([]task, 0, (1<<dims)*tops+1)
+	t.tops = make([]int32, 0, tops)
 	t.keys, t.tmpK = make([]uint64, n), make([]uint64, n)
 	t.perm, t.tmpP = make([]int32, n), make([]int32, n)
 	t.sx, t.sy = make([]float32, n), make([]float32, n)
