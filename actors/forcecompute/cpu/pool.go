@@ -36,7 +36,9 @@ const nodeChunk = 4096
 // next chunk below. A worker takes a chunk by a compare-and-swap that
 // fails once the epoch has moved on, and reads the job's phase and chunk
 // count from the slot of the epoch's parity, which the caller rewrites only
-// two epochs later.
+// two epochs later. The epoch in next wraps after 2^24 jobs (with its
+// parity kept); a helper would have to sleep through all of them to take
+// a chunk of the wrong job.
 type pool struct {
 	wake  []chan struct{} // one token wakes a helper
 	fin   chan struct{}   // the helper that finishes a job's last chunk says so
