@@ -64,7 +64,7 @@ func (b *ackBatcher) add(route *actor.PID, a messaging.Ack) {
 	b.mu.Lock()
 	if b.closed {
 		b.mu.Unlock()
-		b.d.plain.Send(route, toProto(a)) // after Close: unbatched
+		b.d.plain.Send(copyPID(route), toProto(a)) // after Close: unbatched
 		return
 	}
 	if b.open == nil {
@@ -94,7 +94,7 @@ func (b *ackBatcher) add(route *actor.PID, a messaging.Ack) {
 	b.hotLast = at
 	if bt == nil && (!seen || at-prev > int64(batchIdle)) {
 		b.mu.Unlock()
-		b.d.plain.Send(route, toProto(a)) // alone: at once
+		b.d.plain.Send(copyPID(route), toProto(a)) // alone: at once
 		return
 	}
 	if bt == nil {
@@ -129,6 +129,13 @@ func (b *ackBatcher) add(route *actor.PID, a messaging.Ack) {
 	if full != nil {
 		b.send(full)
 	}
+}
+
+// copyPID returns a copy of pid: protoactor remote holds the PID it is
+// given until its endpoint writer has sent the message, and the caller's
+// (a window entry's) may be reused meanwhile.
+func copyPID(pid *actor.PID) *actor.PID {
+	return &actor.PID{Address: pid.Address, Id: pid.Id, RequestId: pid.RequestId}
 }
 
 // take closes bt: it is no longer open, nor its timer armed. It returns

@@ -185,7 +185,8 @@ func (d *Delivery) run(ctx actor.ReceiverContext, tc *trackedContext, e *entry, 
 // endOwned is end, when the receiver middleware still owns e's ack (the
 // handler neither forwarded it nor deferred it). It reports whether e may
 // be reused for the actor's next delivery: the window released it, and
-// its ack went to this Delivery's own route, which keeps no reference.
+// its final ack went to this Delivery's own route or to the batches for
+// another process, which keep no reference to it.
 func (d *Delivery) endOwned(e *entry, r Reply) (reuse bool) {
 	if r.Status == messaging.StatusUnknown {
 		r.Status = messaging.StatusSuccess
@@ -195,13 +196,19 @@ func (d *Delivery) endOwned(e *entry, r Reply) (reuse bool) {
 		return false
 	}
 	d.ackEnd(e, r)
-	return released && d.ownRoute(e.route)
+	return released && r.Status.Final() && (d.ownRoute(e.route) || d.remoteRoute(e.route))
 }
 
 // ownRoute reports whether acks to route are this Delivery's in-process
 // acks (localacks.go), which copy what they need.
 func (d *Delivery) ownRoute(route *actor.PID) bool {
 	return route != nil && d.cfg.ackLink == nil && route.Id == d.routeID && route.Address == d.system.Address()
+}
+
+// remoteRoute reports whether final acks to route go to the batches for
+// other processes (ackbatch.go), which copy what they need.
+func (d *Delivery) remoteRoute(route *actor.PID) bool {
+	return route != nil && d.cfg.ackLink == nil && route.Address != d.system.Address()
 }
 
 // end records e's outcome and acks it; a second end of e does nothing.
