@@ -158,10 +158,11 @@ func TestConfigErrors(t *testing.T) {
 	for name, c := range map[string]physics.Config{
 		"Delivery": {},
 		"built without middleware.WithOutcomesToActor": {Delivery: plain},
-		"Backend": {Delivery: w.d, Backend: "gpu"},
-		"Params":  {Delivery: w.d, Params: bad},
-		"Graph":   {Delivery: w.d, Graph: kernel.Graph{Nodes: 2, RowPtr: []int32{0, 1}}},
-		"RateHz":  {Delivery: w.d, RateHz: -1},
+		"Backend":     {Delivery: w.d, Backend: "gpu"},
+		"Params":      {Delivery: w.d, Params: bad},
+		"Graph":       {Delivery: w.d, Graph: kernel.Graph{Nodes: 2, RowPtr: []int32{0, 1}}},
+		"RateHz":      {Delivery: w.d, RateHz: -1},
+		"ReheatAlpha": {Delivery: w.d, ReheatAlpha: 2},
 	} {
 		if _, err := physics.Spawn(w.sys.Root, c); err == nil || !strings.Contains(err.Error(), name) {
 			t.Errorf("%s: %v, want an error naming it", name, err)
