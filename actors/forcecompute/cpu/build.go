@@ -35,14 +35,21 @@ func (k *Kernel) buildTree() {
 	k.sortSetup()
 	k.parallel(phaseKeys, t.sortChunks)
 	k.sortKeys()
-	t.tasks, t.tops = t.tasks[:0], t.tops[:0]
-	t.nodes = t.nodes[:cap(t.nodes)]
-	t.nodes = t.nodes[:t.plan(0, int32(k.n), 0)]
-	pc := 0
+	t.packChunks = 0
 	if k.packInBuild {
-		pc = chunks(k.n, nodeChunk)
+		t.packChunks = chunks(k.n, nodeChunk)
 	}
-	k.parallel(phaseBuild, pc+len(t.tasks))
+	for t.wide = false; ; t.wide = true {
+		t.tasks, t.tops = t.tasks[:0], t.tops[:0]
+		t.nodes = t.nodes[:cap(t.nodes)]
+		t.nodes = t.nodes[:t.plan(0, int32(k.n), 0)]
+		k.parallel(phaseBuild, t.packChunks+len(t.tasks))
+		if !t.overflow.Load() || t.wide {
+			break
+		}
+		t.overflow.Store(false)
+		t.packChunks = 0 // packed already
+	}
 	t.finishTops()
 }
 

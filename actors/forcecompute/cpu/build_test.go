@@ -108,7 +108,8 @@ func arenaTree(t *testing.T, tr *tree) []refCell {
 // worker counts, on random clouds of several sizes and on degenerate ones:
 // one node, fewer nodes than workers, all nodes at one point, a few
 // distinct points, a dense clump far from a few outliers (enough nodes for
-// the parallel sort), and clumps under chains of cells above the tasks.
+// the parallel sort), clumps under chains of cells above the tasks, and
+// subtrees of more cells than nodes (which need the wide build).
 func TestParallelBuildMatchesSerial(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	type cloud struct {
@@ -128,7 +129,8 @@ func TestParallelBuildMatchesSerial(t *testing.T) {
 			}
 			return float32(rng.NormFloat64())
 		}},
-		{"peeled clumps", chainClumps * chainSize, chainCloud},
+		{"big peeled clumps", 40 * (cutMin + 22), peeled(cutMin + 22)},
+		{"small peeled clumps", 200 * 21, peeled(21)},
 	}
 	for _, dims := range []int{2, 3} {
 		for _, cl := range clouds {
@@ -141,9 +143,20 @@ func TestParallelBuildMatchesSerial(t *testing.T) {
 			var want []refCell
 			for _, w := range []int{1, 2, 5} {
 				t.Run(fmt.Sprintf("%dD/%s/workers=%d", dims, cl.name, w), func(t *testing.T) {
-					got, ref, tops := buildOn(t, dims, w, pos)
-					if cl.n == chainClumps*chainSize && tops <= 2*cl.n/cutMin {
-						t.Fatalf("%d cells above the tasks, want chains of more than %d", tops, 2*cl.n/cutMin)
+					got, ref, tr := buildOn(t, dims, w, pos)
+					switch cl.name {
+					case "big peeled clumps":
+						if len(tr.tops) <= 2*cl.n/cutMin {
+							t.Fatalf("%d cells above the tasks, want chains of more than %d", len(tr.tops), 2*cl.n/cutMin)
+						}
+					case "small peeled clumps":
+						if !tr.wide {
+							t.Fatal("no task ran out of m+1 cells, want the wide build")
+						}
+					default:
+						if tr.wide {
+							t.Fatal("a task ran out of m+1 cells")
+						}
 					}
 					if want == nil {
 						want = ref
@@ -162,36 +175,34 @@ func TestParallelBuildMatchesSerial(t *testing.T) {
 	}
 }
 
-// A cloud whose cells above the tasks form chains: clumps of coincident
-// nodes, each in its own cell of side 4096 (key units), with one node
-// beside it at each offset 2^11, 2^10, ..., 1, so that every level below
-// splits one node off and the cell holding the clump and the rest stays
-// above the task size. Two nodes at 0 and at 65535.5 fix the key grid
-// (integer positions are their keys).
-const (
-	chainClumps = 40
-	chainPeels  = 12
-	chainSize   = 4*groupMax + 10 + chainPeels
-)
-
-func chainCloud(i, c int) float32 {
-	switch i {
-	case 0:
-		return 0
-	case 1:
-		return 65535.5
+// peeled returns a cloud of clumps of coincident nodes, each in its own
+// cell of side 4096 (key units), with one node beside it at each offset
+// 2^11, 2^10, ..., 1, so that every level below splits one node off: a
+// chain of cells, each with a one-node leaf beside it. Big clumps make the
+// chains lie above the tasks; small ones make a task's subtree need more
+// than one cell per node. Two nodes at 0 and at 65535.5 fix the key grid
+// (integer positions are their keys). size includes the 12 peeled nodes.
+func peeled(size int) func(i, c int) float32 {
+	const peels = 12
+	return func(i, c int) float32 {
+		switch i {
+		case 0:
+			return 0
+		case 1:
+			return 65535.5
+		}
+		j, r := i/size, i%size
+		base := [3]float32{float32(1+j%15) * 4096, float32(1+j/15) * 4096, 4096}[c]
+		if r < peels && c == 0 {
+			return base + float32(int(1)<<r)
+		}
+		return base
 	}
-	j, r := i/chainSize, i%chainSize
-	base := [3]float32{float32(1+j%15) * 4096, float32(1+j/15) * 4096, 4096}[c]
-	if r < chainPeels && c == 0 {
-		return base + float32(int(1)<<r)
-	}
-	return base
 }
 
 // buildOn builds the tree over positions pos with w workers and returns
 // the walk's cells and the serial build's over the same sorted order.
-func buildOn(t *testing.T, dims, w int, pos []float32) (got, ref []refCell, tops int) {
+func buildOn(t *testing.T, dims, w int, pos []float32) (got, ref []refCell, tr *tree) {
 	t.Helper()
 	n := len(pos) / dims
 	p := kernel.Defaults()
@@ -209,7 +220,7 @@ func buildOn(t *testing.T, dims, w int, pos []float32) (got, ref []refCell, tops
 	}
 	k.startPool()
 	k.buildTree()
-	tr := &k.tree
+	tr = &k.tree
 	seen := make([]bool, n)
 	for s := range n {
 		if s > 0 && tr.keys[s-1] > tr.keys[s] {
@@ -227,5 +238,5 @@ func buildOn(t *testing.T, dims, w int, pos []float32) (got, ref []refCell, tops
 	if n >= 20000 && len(tr.tasks) < 8 {
 		t.Fatalf("%d nodes built in %d tasks, want at least 8", n, len(tr.tasks))
 	}
-	return arenaTree(t, &k.tree), serialTree(&k.tree), len(tr.tops)
+	return arenaTree(t, tr), serialTree(tr), tr
 }

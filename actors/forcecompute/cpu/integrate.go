@@ -13,7 +13,7 @@ func (k *Kernel) integrateChunk(c, w int) {
 	lo, hi := chunkSpan(c, integrateNodes, k.n)
 	bw := k.bounds[w*6 : w*6+6]
 	b := box{[3]float32{bw[0], bw[1], bw[2]}, [3]float32{bw[3], bw[4], bw[5]}}
-	k.keParts[c] = k.integrate(k.iota[lo:hi], &b)
+	k.keParts[c] = k.integrate(lo, hi, &b)
 	copy(bw[:3], b.lo[:])
 	copy(bw[3:], b.hi[:])
 }
@@ -51,13 +51,13 @@ func emptyBox() box {
 	return box{[3]float32{inf, inf, inf}, [3]float32{-inf, -inf, -inf}}
 }
 
-// integrate integrates nodes ids from their forces, grows b by their new
-// positions, and returns their kinetic energy.
-func (k *Kernel) integrate(ids []int32, b *box) float64 {
+// integrate integrates nodes [lo, hi) from their forces, grows b by their
+// new positions, and returns their kinetic energy.
+func (k *Kernel) integrate(lo, hi int, b *box) float64 {
 	if k.p.Dims == 2 {
-		return k.integrate2(ids, b)
+		return k.integrate2(lo, hi, b)
 	}
-	return k.integrate3(ids, b)
+	return k.integrate3(lo, hi, b)
 }
 
 // forceScale is alpha times the MaxForce clamp for |F|^2 = f2, or 0 when
@@ -73,7 +73,7 @@ func (k *Kernel) forceScale(f2 float64) float32 {
 	return 0 // NaN or Inf
 }
 
-func (k *Kernel) integrate3(ids []int32, b *box) float64 {
+func (k *Kernel) integrate3(lo, hi int, b *box) float64 {
 	n := k.n
 	x, y, z := k.pos[:n], k.pos[n:2*n], k.pos[2*n:3*n]
 	vx, vy, vz := k.vel[:n], k.vel[n:2*n], k.vel[2*n:3*n]
@@ -84,8 +84,7 @@ func (k *Kernel) integrate3(ids []int32, b *box) float64 {
 	x0, y0, z0 := b.lo[0], b.lo[1], b.lo[2]
 	x1, y1, z1 := b.hi[0], b.hi[1], b.hi[2]
 	var ke float64
-	for _, id := range ids {
-		i := int(id)
+	for i := lo; i < hi; i++ {
 		if pi := pinOf[i]; pi >= 0 {
 			pin := &k.icons.Pins[pi]
 			x[i], y[i], z[i] = pin.X, pin.Y, pin.Z
@@ -119,7 +118,7 @@ func (k *Kernel) integrate3(ids []int32, b *box) float64 {
 	return ke
 }
 
-func (k *Kernel) integrate2(ids []int32, b *box) float64 {
+func (k *Kernel) integrate2(lo, hi int, b *box) float64 {
 	n := k.n
 	x, y := k.pos[:n], k.pos[n:2*n]
 	vx, vy := k.vel[:n], k.vel[n:2*n]
@@ -130,8 +129,7 @@ func (k *Kernel) integrate2(ids []int32, b *box) float64 {
 	x0, y0 := b.lo[0], b.lo[1]
 	x1, y1 := b.hi[0], b.hi[1]
 	var ke float64
-	for _, id := range ids {
-		i := int(id)
+	for i := lo; i < hi; i++ {
 		if pi := pinOf[i]; pi >= 0 {
 			pin := &k.icons.Pins[pi]
 			x[i], y[i] = pin.X, pin.Y

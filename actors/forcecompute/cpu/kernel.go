@@ -19,7 +19,6 @@ type Kernel struct {
 	n     int
 	ext   []int32 // internal id -> caller's id; see reorder.go
 	intl  []int32 // caller's id -> internal id
-	iota  []int32 // iota[i] == i
 	ticks int
 	ke    float64
 
@@ -136,9 +135,9 @@ func (k *Kernel) resize(n, keep int) {
 	k.pos, k.vel, k.frc = pos, vel, make([]float32, d*n)
 	k.n = n
 	k.pinOf = make([]int32, n)
-	k.ext, k.intl, k.iota = make([]int32, n), make([]int32, n), make([]int32, n)
+	k.ext, k.intl = make([]int32, n), make([]int32, n)
 	for i := range k.ext {
-		k.ext[i], k.intl[i], k.iota[i] = int32(i), int32(i), int32(i)
+		k.ext[i], k.intl[i] = int32(i), int32(i)
 	}
 	k.packed = make([]float32, d*n)
 	k.keParts = make([]float64, n/integrateNodes+1)

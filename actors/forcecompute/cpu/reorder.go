@@ -12,35 +12,33 @@ const reorderEvery = 8
 // reorderScratch holds the spare buffers a renumbering swaps with.
 type reorderScratch struct {
 	rank, ids   []int32
-	pinOf       []int32
 	rowPtr, col []int32
 	weight      []float32
-	pos, vel    []float32
+	f32         []float32
 	perm        []int32 // the renumbering being applied
 	edges       []int32 // per chunk of nodes: its edges, then its first edge
 }
 
 // permute renumbers nodes so that new internal id s is old internal id
 // perm[s]; perm must be a permutation of [0, n) that permute does not
-// alias. Two parallel phases over chunks of new ids: gather per-node state
-// (and rank the old ids), then, once every rank is known, write the chunks
-// of the relabelled CSR.
+// alias. Two parallel phases over chunks of new ids: the first moves
+// positions and ids, ranks the old ids and counts edges; the second, once
+// every rank is known, writes the relabelled CSR and moves velocities and
+// pins into the buffers the first freed.
 func (k *Kernel) permute(perm []int32) {
 	n, d := k.n, k.p.Dims
 	sc := &k.scratch
-	if len(sc.rank) != n || len(sc.pos) != d*n || len(sc.col) != len(k.g.Col) || len(sc.edges) != chunks(n, nodeChunk) {
-		sc.rank, sc.ids, sc.pinOf = make([]int32, n), make([]int32, n), make([]int32, n)
+	if len(sc.rank) != n || len(sc.f32) != d*n || len(sc.col) != len(k.g.Col) || len(sc.edges) != chunks(n, nodeChunk) {
+		sc.rank, sc.ids = make([]int32, n), make([]int32, n)
 		sc.rowPtr = make([]int32, n+1)
 		sc.col, sc.weight = make([]int32, len(k.g.Col)), make([]float32, len(k.g.Col))
-		sc.pos, sc.vel = make([]float32, d*n), make([]float32, d*n)
+		sc.f32 = make([]float32, d*n)
 		sc.edges = make([]int32, chunks(n, nodeChunk))
 	}
 	sc.perm = perm[:n]
 	k.parallel(phasePermuteNodes, len(sc.edges))
-	k.pos, sc.pos = sc.pos, k.pos
-	k.vel, sc.vel = sc.vel, k.vel
+	k.pos, sc.f32 = sc.f32, k.pos
 	k.ext, sc.ids = sc.ids, k.ext
-	k.pinOf, sc.pinOf = sc.pinOf, k.pinOf
 	rank := sc.rank
 	for j := range k.icons.Pins {
 		p := &k.icons.Pins[j]
@@ -57,6 +55,8 @@ func (k *Kernel) permute(perm []int32) {
 	}
 	sc.rowPtr[0] = 0
 	k.parallel(phasePermuteEdges, len(sc.edges))
+	k.vel, sc.f32 = sc.f32, k.vel
+	k.pinOf, sc.ids = sc.ids, k.pinOf
 	g := &k.g
 	g.RowPtr, sc.rowPtr = sc.rowPtr, g.RowPtr
 	g.Col, sc.col = sc.col, g.Col
@@ -64,8 +64,8 @@ func (k *Kernel) permute(perm []int32) {
 	sc.perm = nil
 }
 
-// permuteNodesChunk moves chunk c of new ids: positions, velocities, ids,
-// pins; it ranks their old ids and counts their edges.
+// permuteNodesChunk moves the positions and ids of chunk c of new ids into
+// the spare buffers, ranks their old ids and counts their edges.
 func (k *Kernel) permuteNodesChunk(c int) {
 	n, d := k.n, k.p.Dims
 	sc := &k.scratch
@@ -74,12 +74,8 @@ func (k *Kernel) permuteNodesChunk(c int) {
 	for j, old := range perm {
 		sc.rank[old] = int32(lo + j)
 	}
-	for c := 0; c < d; c++ {
-		src, dst := k.pos[c*n:(c+1)*n], sc.pos[c*n+lo:c*n+hi]
-		for j, old := range perm {
-			dst[j] = src[old]
-		}
-		src, dst = k.vel[c*n:(c+1)*n], sc.vel[c*n+lo:c*n+hi]
+	for dim := 0; dim < d; dim++ {
+		src, dst := k.pos[dim*n:(dim+1)*n], sc.f32[dim*n+lo:dim*n+hi]
 		for j, old := range perm {
 			dst[j] = src[old]
 		}
@@ -90,17 +86,18 @@ func (k *Kernel) permuteNodesChunk(c int) {
 		e := k.ext[old]
 		sc.ids[lo+j] = e
 		k.intl[e] = int32(lo + j)
-		sc.pinOf[lo+j] = k.pinOf[old]
 		edges += rp[old+1] - rp[old]
 	}
 	sc.edges[c] = edges
 }
 
 // permuteEdgesChunk writes the CSR rows of chunk c of new ids, from its
-// first edge slot.
+// first edge slot, and moves their velocities and pins into the buffers
+// that held the old positions and ids.
 func (k *Kernel) permuteEdgesChunk(c int) {
+	n, d := k.n, k.p.Dims
 	sc := &k.scratch
-	lo, hi := chunkSpan(c, nodeChunk, k.n)
+	lo, hi := chunkSpan(c, nodeChunk, n)
 	g := &k.g
 	e := sc.edges[c]
 	for s := lo; s < hi; s++ {
@@ -110,6 +107,16 @@ func (k *Kernel) permuteEdgesChunk(c int) {
 			e++
 		}
 		sc.rowPtr[s+1] = e
+	}
+	perm := sc.perm[lo:hi]
+	for dim := 0; dim < d; dim++ {
+		src, dst := k.vel[dim*n:(dim+1)*n], sc.f32[dim*n+lo:dim*n+hi]
+		for j, old := range perm {
+			dst[j] = src[old]
+		}
+	}
+	for j, old := range perm {
+		sc.ids[lo+j] = k.pinOf[old]
 	}
 }
 

@@ -1,6 +1,9 @@
 package cpu
 
-import "math/bits"
+import (
+	"math/bits"
+	"sync/atomic"
+)
 
 const (
 	levels   = 16  // tree depth cut-off: Morton keys use 16 bits per dimension
@@ -40,6 +43,9 @@ type tree struct {
 	tops       []int32             // the cells above them, in preorder
 	grp        []int32             // a task over [lo, hi) records its groups in grp[lo:hi]
 	cut        int32               // a cell of more nodes is split among tasks
+	wide       bool                // tasks get 2 cells per node (see plan.go)
+	overflow   atomic.Bool         // a task ran out of room
+	packChunks int                 // chunks of the build phase that pack positions
 	open2      [levels + 1]float32 // by level
 	dbits      uint                // bits per level: Dims
 	origin     [3]float32          // low corner of the root cell
@@ -215,6 +221,7 @@ func (t *tree) level(a, b uint64) int {
 type builder struct {
 	t      *tree
 	cur    int32   // next free cell of the region
+	end    int32   // the region's end
 	groups []int32 // the walk groups found, in preorder
 }
 
@@ -224,10 +231,13 @@ type builder struct {
 // every inner cell has at least two children and there are at most
 // 2(hi-lo)-1 cells. after is the index of the cell that follows this
 // subtree in preorder, or -1 when it is the next free cell (b.cur once the
-// subtree is written).
+// subtree is written). It returns -1 if the region is too small.
 func (b *builder) build(lo, hi int32, grouped bool, after int32) int32 {
 	t := b.t
 	idx := b.cur
+	if idx == b.end {
+		return -1
+	}
 	b.cur++
 	t.nodes[idx] = node{lo: lo, hi: hi}
 	if !grouped && hi-lo <= groupMax {
@@ -266,6 +276,9 @@ func (b *builder) build(lo, hi int32, grouped bool, after int32) int32 {
 			ca = after
 		}
 		c := b.build(start, a, grouped, ca)
+		if c < 0 {
+			return -1
+		}
 		ch := &t.nodes[c]
 		mx += ch.cx * ch.mass
 		my += ch.cy * ch.mass
