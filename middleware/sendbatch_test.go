@@ -372,3 +372,24 @@ func TestRemoteBatches(t *testing.T) {
 
 // remoteBatchesEnv marks the child process of TestRemoteBatches.
 const remoteBatchesEnv = "PROTOACK_REMOTE_BATCHES"
+
+// TestSendBatchesOff: WithSendBatches(false) sends every message alone.
+func TestSendBatchesOff(t *testing.T) {
+	const n = 20
+	sys := newSystem(t)
+	out := newOutcomes(n)
+	d := mustNew(t, sys, Track[*testpb.Work](kindWork), WithOutcome(out.add),
+		withSendBatching(4, time.Hour, time.Hour, nil), WithSendBatches(false))
+	c := newCounter()
+	pid := spawn(t, sys, worker(d, c, nil))
+	sendAll(t, d, pid, n)
+	for _, o := range out.wait(t, n) {
+		if o.Result != messaging.ResultSuccess || o.Attempts != 1 {
+			t.Errorf("message %d: %v after %d attempts, want Success after 1", o.Message.(*testpb.Work).Seq, o.Result, o.Attempts)
+		}
+	}
+	c.checkOnce(t, n)
+	if b := d.sendq.batches.Load(); b != 0 {
+		t.Errorf("%d batches sent, want none", b)
+	}
+}
