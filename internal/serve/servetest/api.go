@@ -180,6 +180,23 @@ func (s *Sim) Wait(ctx context.Context, ok func(serve.State) bool) error {
 	}
 }
 
+// WaitStats is Wait on the loop's Stats.
+func (s *Sim) WaitStats(ctx context.Context, ok func(Stats) bool) error {
+	for {
+		s.mu.Lock()
+		c := s.tickc
+		s.mu.Unlock()
+		if ok(s.Stats()) {
+			return nil
+		}
+		select {
+		case <-c:
+		case <-ctx.Done():
+			return fmt.Errorf("servetest: waiting for the loop: %w (stats %+v)", ctx.Err(), s.Stats())
+		}
+	}
+}
+
 // Parked reports whether the loop is paused and has finished its last
 // step.
 func (s *Sim) Parked() bool {

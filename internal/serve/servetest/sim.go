@@ -70,7 +70,7 @@ type Sim struct {
 	calls     Calls
 	stats     Stats
 	subs      map[*sub]struct{}
-	tickc     chan struct{} // closed and replaced after every frame and when the loop parks
+	tickc     chan struct{} // closed and replaced after every frame, when the loop parks and when it waits on a subscriber
 }
 
 type sub struct {
@@ -259,6 +259,10 @@ func (s *Sim) publish(pos []byte, tick time.Duration) {
 			continue
 		default:
 		}
+		s.mu.Lock()
+		s.stats.PublishWaits++
+		s.notifyLocked() // WaitStats sees the loop held
+		s.mu.Unlock()
 		t0 := time.Now()
 		select {
 		case x.frames <- f:
@@ -266,7 +270,6 @@ func (s *Sim) publish(pos []byte, tick time.Duration) {
 		case <-s.stop:
 		}
 		s.mu.Lock()
-		s.stats.PublishWaits++
 		s.stats.PublishWait += time.Since(t0)
 		s.mu.Unlock()
 	}
