@@ -4,15 +4,14 @@ package cpu
 // splits the sorted order into tasks: subtrees of at most cut nodes, or
 // leaves, or cells of coincident keys. Each task gets its own region of the
 // arena, and the cells above the tasks (tops) sit just before their first
-// child,
-// so the arena holds the same preorder as a serial build, with unused gaps
-// that next jumps over. Workers take tasks from a counter and build each
+// child, so the arena holds the same preorder as a serial build, with
+// unused gaps that next jumps over. Workers take tasks from a counter and build each
 // into its region; then the tops' centres of mass are summed bottom-up,
 // serially, from their children in order. Cells hold the same values, and
 // walks visit them in the same order, whatever the worker count.
 //
 // A region first gets m+1 cells for m nodes (trees of layouts have about
-// half a cell per node, and the arena's untouched end costs no memory); a
+// half a cell per node, and arena pages never written cost no memory); a
 // subtree of m nodes may have up to 2m-1 cells, so if a task runs out of
 // room the build is planned again with 2m per task and run again.
 

@@ -57,12 +57,12 @@ type tree struct {
 
 func (t *tree) alloc(n, dims int) {
 	t.cut = int32(max(cutMin, n/cutParts))
-	// Each task reserves 2 cells per node. The cells above the tasks have
-	// more than cut nodes each and lie below level levels, and those of one
-	// level are disjoint, so there are fewer than levels*(n/cut+1) of
-	// them (chains of them, one level each, are possible:
-	// TestParallelBuildMatchesSerial's peeled clumps); each has at most
-	// 2^dims children.
+	// Each task reserves at most 2 cells per node (plan.go). The cells
+	// above the tasks have more than cut nodes each and lie below level
+	// levels, and those of one level are disjoint, so there are fewer than
+	// levels*(n/cut+1) of them (chains of them, one level each, are
+	// possible: TestParallelBuildMatchesSerial's big peeled clumps); each
+	// has at most 2^dims children.
 	tops := levels * (n/int(t.cut) + 1)
 	t.nodes = make([]node, 2*n+tops)
 	t.groups = make([]int32, 0, n)
