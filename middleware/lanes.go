@@ -79,7 +79,7 @@ func (l *lanes) drain(ln *lane) {
 
 func (l *lanes) send(job resendJob) {
 	p, d := job.p, l.d
-	if blockingMailboxFull(d.system, p.target) {
+	if mailboxFull(d.system, p.target) {
 		d.tracker.Nack(p.id, errMailboxFull)
 		return
 	}

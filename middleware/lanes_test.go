@@ -10,13 +10,14 @@ import (
 	"github.com/protoack/protoack/middleware/internal/testpb"
 )
 
-// TestBlockingMailboxFull pins what blockingMailboxFull reads of
-// protoactor: a full actor.Bounded mailbox is seen as full; a mailbox with
-// room, a dropping one, a default one and an unknown PID are not.
-func TestBlockingMailboxFull(t *testing.T) {
+// TestMailboxFull pins what mailboxFull reads of protoactor: a full
+// actor.Bounded mailbox, and an actor.BoundedDropping one at its last free
+// slot, are seen as full; either with room, a default mailbox and an
+// unknown PID are not.
+func TestMailboxFull(t *testing.T) {
 	sys := newSystem(t)
 	gate := make(chan struct{})
-	started := make(chan struct{}, 1)
+	started := make(chan struct{}, 2)
 	hold := func(ctx actor.Context) {
 		if _, ok := ctx.Message().(*testpb.Work); ok {
 			select {
@@ -27,20 +28,34 @@ func TestBlockingMailboxFull(t *testing.T) {
 		}
 	}
 	bounded := spawn(t, sys, actor.PropsFromFunc(hold, actor.WithMailbox(actor.Bounded(2))))
+	dropping := spawn(t, sys, actor.PropsFromFunc(hold, actor.WithMailbox(actor.BoundedDropping(4))))
 	plain := spawn(t, sys, actor.PropsFromFunc(func(actor.Context) {}))
 	defer close(gate)
 	sys.Root.Send(bounded, &testpb.Work{})
-	<-started // the handler holds the first message; the mailbox is empty
-	if blockingMailboxFull(sys, bounded) {
-		t.Error("an empty Bounded mailbox reads as full")
+	sys.Root.Send(dropping, &testpb.Work{})
+	<-started // each handler holds its first message; the mailboxes are empty
+	<-started
+	if mailboxFull(sys, bounded) || mailboxFull(sys, dropping) {
+		t.Error("an empty bounded mailbox reads as full")
 	}
 	sys.Root.Send(bounded, &testpb.Work{})
 	sys.Root.Send(bounded, &testpb.Work{})
-	if !blockingMailboxFull(sys, bounded) {
+	if !mailboxFull(sys, bounded) {
 		t.Fatal("a full Bounded mailbox reads as not full: protoactor's layout changed")
 	}
-	if blockingMailboxFull(sys, plain) || blockingMailboxFull(sys, actor.NewPID(sys.Address(), "nobody")) ||
-		blockingMailboxFull(sys, actor.NewPID("elsewhere:1", "x")) {
+	// A dropping mailbox of 4 keeps 3: its Push takes the oldest out
+	// (a blocking Get) once 3 are queued.
+	sys.Root.Send(dropping, &testpb.Work{})
+	sys.Root.Send(dropping, &testpb.Work{})
+	if mailboxFull(sys, dropping) {
+		t.Error("a dropping mailbox with 2 of 4 reads as full")
+	}
+	sys.Root.Send(dropping, &testpb.Work{})
+	if !mailboxFull(sys, dropping) {
+		t.Fatal("a dropping mailbox at its last free slot reads as not full: protoactor's layout changed")
+	}
+	if mailboxFull(sys, plain) || mailboxFull(sys, actor.NewPID(sys.Address(), "nobody")) ||
+		mailboxFull(sys, actor.NewPID("elsewhere:1", "x")) {
 		t.Error("a default mailbox or unknown PID reads as full")
 	}
 }

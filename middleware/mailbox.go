@@ -8,13 +8,21 @@ import (
 	"github.com/asynkron/protoactor-go/actor"
 )
 
-// blockingMailboxFull reports whether target is a local actor whose
-// mailbox is a full actor.Bounded (blocking) one. Sending there would block
-// the sender until the actor takes a message, and for ever when the actor
-// has stopped with its mailbox suspended. protoactor has no non-blocking
-// send, so this reads its unexported fields (pinned by
-// TestBlockingMailboxFull); it answers false for any other layout.
-func blockingMailboxFull(system *actor.ActorSystem, target *actor.PID) bool {
+// mailboxFull reports whether target is a local actor whose bounded
+// mailbox cannot take a message without waiting. protoactor has no
+// non-blocking send, and both of its bounded mailboxes can wait:
+//   - actor.Bounded (blocking) when full: the sender waits until the actor
+//     takes a message, and for ever when the actor has stopped with its
+//     mailbox suspended;
+//   - actor.BoundedDropping at its last free slot (Len = Cap-1): its Push
+//     checks the length, then takes the oldest message out with a blocking
+//     Get, which waits for ever when the actor empties the mailbox in
+//     between (seen under load: a lane spinning in RingBuffer.Get).
+//
+// A re-send is not made into such a mailbox (it counts as a failed
+// attempt). This reads protoactor's unexported fields (pinned by
+// TestMailboxFull); it answers false for any other layout.
+func mailboxFull(system *actor.ActorSystem, target *actor.PID) bool {
 	if target.Address != system.Address() {
 		return false
 	}
@@ -32,8 +40,12 @@ func blockingMailboxFull(system *actor.ActorSystem, target *actor.PID) bool {
 	if !ok || rb == nil {
 		return false
 	}
-	if dropping := field(q, "dropping"); !dropping.IsValid() || dropping.Kind() != reflect.Bool || dropping.Bool() {
+	dropping := field(q, "dropping")
+	if !dropping.IsValid() || dropping.Kind() != reflect.Bool {
 		return false
+	}
+	if dropping.Bool() {
+		return rb.Len() >= rb.Cap()-1
 	}
 	return rb.Len() >= rb.Cap()
 }
