@@ -64,7 +64,7 @@ func (b *ackBatcher) add(route *actor.PID, a messaging.Ack) {
 	b.mu.Lock()
 	if b.closed {
 		b.mu.Unlock()
-		b.d.plain.Send(copyPID(route), toProto(a)) // after Close: unbatched
+		b.d.plain.Send(copyPID(route), b.d.wireAck(a)) // after Close: unbatched
 		return
 	}
 	if b.open == nil {
@@ -94,7 +94,7 @@ func (b *ackBatcher) add(route *actor.PID, a messaging.Ack) {
 	b.hotLast = at
 	if bt == nil && (!seen || at-prev > int64(batchIdle)) {
 		b.mu.Unlock()
-		b.d.plain.Send(copyPID(route), toProto(a)) // alone: at once
+		b.d.plain.Send(copyPID(route), b.d.wireAck(a)) // alone: at once
 		return
 	}
 	if bt == nil {
@@ -182,6 +182,7 @@ func (b *ackBatcher) flushRoute(route *actor.PID) {
 func (b *ackBatcher) send(bt *ackBatch) {
 	now := now().UnixNano()
 	bt.m.UnixNano = now
+	bt.m.Batches = !b.d.cfg.oldAcks
 	bt.m.AgeMicros = make([]uint32, len(bt.at))
 	for i, t := range bt.at {
 		bt.m.AgeMicros[i] = uint32(max(0, now-t) / 1e3)
@@ -209,6 +210,9 @@ var ackBufs = sync.Pool{New: func() any { return new([]messaging.Ack) }}
 // onAcks feeds a batch of acks to the tracker.
 func (d *Delivery) onAcks(m *ackpb.Acks) {
 	var id messaging.ID
+	if m.GetBatches() {
+		d.heardAcks(m)
+	}
 	if len(m.GetPrefix()) == 12 && len(m.GetAttempts()) == len(m.GetSeqs()) && len(m.GetAgeMicros()) == len(m.GetSeqs()) {
 		copy(id[:12], m.GetPrefix())
 		// Without WithAcksToActor the acks go to the tracker at once.

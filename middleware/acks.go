@@ -47,6 +47,9 @@ func (d *Delivery) onAck(pid *actor.PID, m *ackpb.Ack) {
 	if pid != nil {
 		seq = pid.RequestId
 	}
+	if m.GetBatches() {
+		d.heard(seq, ack.ID)
+	}
 	d.acknowledge(seq, ack)
 }
 

@@ -32,6 +32,7 @@ type Delivery struct {
 	lanes     lanes
 	batches   ackBatcher
 	sendq     sendBatcher
+	peers     peers // remote addresses that unpack batches
 	local     localAcks
 	outcomes  outcomeQueue
 	untracked untrackedWarner
@@ -82,6 +83,7 @@ func New(system *actor.ActorSystem, opts ...Option) (*Delivery, error) {
 	d.batches.d, d.local.d = d, d
 	d.ids.init()
 	d.sendq.init(d, cfg.sendBatch)
+	d.peers.init(d)
 	d.lanes.init(d)
 	d.plain = actor.NewRootContext(system, nil)
 	d.routeID = "protoack-acks" + system.ProcessRegistry.NextId()
@@ -122,6 +124,7 @@ func (d *Delivery) Close() error {
 		d.cfg.log.Warn("protoack: Close: a re-send is still blocked in protoactor (a full blocking mailbox)")
 	}
 	d.system.ProcessRegistry.Remove(&actor.PID{Address: d.system.Address(), Id: d.routeID})
+	d.peers.close(d)
 	d.outcomes.close()
 	return err
 }

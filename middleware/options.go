@@ -43,6 +43,7 @@ type config struct {
 	sendBatch       sendBatchConfig
 	msgLink         link // test-only lossy layer on the message path
 	ackLink         link // test-only lossy layer on the ack path
+	oldAcks         bool // test-only: acks do not say that this process unpacks batches
 }
 
 type registration struct {

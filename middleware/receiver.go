@@ -247,7 +247,7 @@ func (d *Delivery) sendAck(route *actor.PID, a messaging.Ack) {
 		d.batches.add(route, a)
 		return
 	}
-	m := toProto(a)
+	m := d.wireAck(a)
 	if l := d.cfg.ackLink; l != nil {
 		l.carry(packet{ID: a.ID, Attempt: a.Attempt, Ack: true, Msg: m}, func() { d.plain.Send(route, m) })
 		return

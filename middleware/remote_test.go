@@ -32,6 +32,10 @@ import (
 // data race whenever two remotes share a process.
 const nodeEnv = "PROTOACK_REMOTE_NODE" // "port senderAddress"
 
+// nodeOldAcksEnv makes the child's acks say nothing of batches, as a
+// node of an earlier version's do (TestRemoteOldReceiver).
+const nodeOldAcksEnv = "PROTOACK_NODE_OLD_ACKS"
+
 // nodeProfileEnv names a file for a CPU profile of the child process.
 const nodeProfileEnv = "PROTOACK_NODE_CPUPROFILE"
 
@@ -127,7 +131,11 @@ func TestRemoteNode(t *testing.T) {
 		stopProfile = func() { pprof.StopCPUProfile(); f.Close() }
 	}
 	sys, r := startRemote(port)
-	d, err := New(sys)
+	var opts []Option
+	if os.Getenv(nodeOldAcksEnv) != "" {
+		opts = append(opts, withOldAcks())
+	}
+	d, err := New(sys, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -214,8 +222,15 @@ type child struct {
 
 func startChild(t testing.TB, port int, senderAddr string, processed []atomic.Int32) *child {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestRemoteNode$", "-test.count=1")
-	cmd.Env = append(os.Environ(), nodeEnv+"="+strconv.Itoa(port)+" "+senderAddr)
+	return startChildOf(t, os.Args[0], port, senderAddr, processed)
+}
+
+// startChildOf is startChild with the test binary bin, and env added to
+// the child's environment.
+func startChildOf(t testing.TB, bin string, port int, senderAddr string, processed []atomic.Int32, env ...string) *child {
+	t.Helper()
+	cmd := exec.Command(bin, "-test.run=^TestRemoteNode$", "-test.count=1")
+	cmd.Env = append(append(os.Environ(), nodeEnv+"="+strconv.Itoa(port)+" "+senderAddr), env...)
 	cmd.Stderr = os.Stderr
 	stdin, err := cmd.StdinPipe()
 	if err != nil {

@@ -24,9 +24,11 @@ import (
 // serialises neither a header map nor a sender PID per message, and the
 // receiver unpacks the batch and runs each message through the same path
 // as a single one (recvbatch.go). Re-sends, messages with headers or a
-// reply-to, and messages to actors in this process never go in a batch. A
-// target's first attempts leave in the order they were sent (its lock is
-// held while a batch or a single message is handed to protoactor).
+// reply-to, and messages to actors in this process never go in a batch,
+// nor do messages to an address that has not shown it unpacks batches
+// (peers.go). A target's first attempts leave in the order they were sent
+// (its lock is held while a batch or a single message is handed to
+// protoactor).
 const (
 	sendMax   = 256
 	sendDelay = 500 * time.Microsecond
@@ -59,9 +61,10 @@ type sendBatchConfig struct {
 }
 
 // WithSendBatches turns the batching of first attempts to other processes
-// on (the default) or off. Turn it off while peers of an earlier version,
-// which do not know ackpb.Batch, may receive this Delivery's messages (see
-// docs/middleware.md, "Wire compatibility").
+// on (the default) or off. On, a Delivery batches to an address only once
+// an ack from it has shown that it unpacks batches, so receivers of an
+// earlier version get single messages (see docs/middleware.md, "Wire
+// compatibility"); off, it never batches.
 func WithSendBatches(on bool) Option {
 	return optionFunc(func(c *config) { c.sendBatch.off = !on })
 }
@@ -91,6 +94,7 @@ type sendBatcher struct {
 type sendTarget struct {
 	mu     sync.Mutex
 	target *actor.PID
+	peer   *peer      // its address: whether it unpacks batches
 	last   int64      // monotonic ns of the last message sent with no batch open, or of the last full batch
 	open   []*pending // the batch being filled
 	opened int64      // monotonic ns when it opened
@@ -140,9 +144,10 @@ func (d *Delivery) sendFirst(ctx actor.SenderContext, target *actor.PID, p *pend
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if p.header != nil || t.done {
-		// Not for a batch (headers or a reply-to: the full form), or after
-		// Close: at once, after what is open.
+	if p.header != nil || t.done || !t.peer.batches.Load() {
+		// Not for a batch (headers or a reply-to: the full form), after
+		// Close, or to an address not known to unpack batches: at once,
+		// after what is open.
 		b.flush(t)
 		next(ctx, target, out)
 		return
@@ -193,7 +198,7 @@ func (b *sendBatcher) targetOf(target *actor.PID) *sendTarget {
 	if len(b.byKey) >= sendTargets {
 		b.forgetIdle()
 	}
-	t = &sendTarget{target: &actor.PID{Address: target.Address, Id: target.Id}}
+	t = &sendTarget{target: &actor.PID{Address: target.Address, Id: target.Id}, peer: b.d.peers.of(b.d, target.Address)}
 	b.byKey[key] = t
 	b.hot.Store(t)
 	return t
@@ -246,6 +251,14 @@ func (b *sendBatcher) flush(t *sendTarget) {
 	}
 	t.open = nil
 	t.timer.Stop()
+	if !t.peer.batches.Load() {
+		// The address's endpoint terminated while the batch was open: it
+		// may come back at an earlier version.
+		for _, p := range items {
+			b.d.plain.Send(t.target, &p.first)
+		}
+		return
+	}
 	for len(items) > 0 {
 		items = b.send(t, items)
 	}

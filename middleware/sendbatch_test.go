@@ -290,7 +290,8 @@ func TestChaosBatches(t *testing.T) {
 	}
 }
 
-// TestRemoteBatches: over protoactor remote to a child process, first
+// TestRemoteBatches: over protoactor remote to a child process, once the
+// ack of a first message has said that the child unpacks batches, first
 // attempts go in batches (every seventh message has a header and goes
 // alone); the first batch is lost and every other one arrives twice.
 // Each message is handled exactly once on the other node, each ends
@@ -333,7 +334,15 @@ func TestRemoteBatches(t *testing.T) {
 	processed := make([]atomic.Int32, n)
 	c := startChild(t, portB, sys.Address(), processed)
 	target := actor.NewPID("127.0.0.1:"+strconv.Itoa(portB), "worker")
-	for i := range n {
+	// The first message goes alone; its ack says the child unpacks batches.
+	if _, err := d.Send(d.RootContext(), target, &testpb.Work{Seq: 0}); err != nil {
+		t.Fatal(err)
+	}
+	first := out.wait(t, 1)
+	if !d.peers.of(d, target.Address).batches.Load() {
+		t.Fatal("the child's ack did not say it unpacks batches")
+	}
+	for i := 1; i < n; i++ {
 		var msg any = &testpb.Work{Seq: int64(i)}
 		if i%7 == 3 {
 			msg = &actor.MessageEnvelope{Header: map[string]string{"k": "v"}, Message: msg}
@@ -343,7 +352,7 @@ func TestRemoteBatches(t *testing.T) {
 		}
 	}
 	lost := 0
-	for _, o := range out.wait(t, n) {
+	for _, o := range append(first, out.wait(t, n-1)...) {
 		if o.Result != messaging.ResultSuccess {
 			t.Errorf("message %d: %v (%v)", o.Message.(*testpb.Work).Seq, o.Result, o.Err)
 		}

@@ -81,13 +81,17 @@ func (Status) EnumDescriptor() ([]byte, []int) {
 // from the receiver's middleware to the sender's ack route, locally or
 // over protoactor remote.
 type Ack struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Id            []byte                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"` // the 16-byte correlation ID
-	Status        Status                 `protobuf:"varint,2,opt,name=status,proto3,enum=protoack.middleware.ackpb.Status" json:"status,omitempty"`
-	Reason        string                 `protobuf:"bytes,3,opt,name=reason,proto3" json:"reason,omitempty"`                      // for PartialSuccess, Failed, Retrying
-	Attempt       uint32                 `protobuf:"varint,4,opt,name=attempt,proto3" json:"attempt,omitempty"`                   // the attempt acknowledged (1 = first send)
-	UnixNano      int64                  `protobuf:"varint,5,opt,name=unix_nano,json=unixNano,proto3" json:"unix_nano,omitempty"` // when the receiver made the ack
-	Metadata      map[string]string      `protobuf:"bytes,6,rep,name=metadata,proto3" json:"metadata,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	state    protoimpl.MessageState `protogen:"open.v1"`
+	Id       []byte                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"` // the 16-byte correlation ID
+	Status   Status                 `protobuf:"varint,2,opt,name=status,proto3,enum=protoack.middleware.ackpb.Status" json:"status,omitempty"`
+	Reason   string                 `protobuf:"bytes,3,opt,name=reason,proto3" json:"reason,omitempty"`                      // for PartialSuccess, Failed, Retrying
+	Attempt  uint32                 `protobuf:"varint,4,opt,name=attempt,proto3" json:"attempt,omitempty"`                   // the attempt acknowledged (1 = first send)
+	UnixNano int64                  `protobuf:"varint,5,opt,name=unix_nano,json=unixNano,proto3" json:"unix_nano,omitempty"` // when the receiver made the ack
+	Metadata map[string]string      `protobuf:"bytes,6,rep,name=metadata,proto3" json:"metadata,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	// The receiver's process unpacks ackpb.Batch: its sender may batch first
+	// attempts to the acknowledged message's target address. Set on acks to
+	// other processes; a sender of an earlier version ignores it (proto3).
+	Batches       bool `protobuf:"varint,7,opt,name=batches,proto3" json:"batches,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -164,6 +168,13 @@ func (x *Ack) GetMetadata() map[string]string {
 	return nil
 }
 
+func (x *Ack) GetBatches() bool {
+	if x != nil {
+		return x.Batches
+	}
+	return false
+}
+
 // Acks is a batch of final acks to one ack route (one sending Delivery),
 // which a receiver sends instead of single acks to a route in another
 // process. A Success ack with no reason or metadata, of a message whose
@@ -177,6 +188,7 @@ type Acks struct {
 	AgeMicros     []uint32               `protobuf:"varint,4,rep,packed,name=age_micros,json=ageMicros,proto3" json:"age_micros,omitempty"` // compact acks: how long before unix_nano each was made
 	UnixNano      int64                  `protobuf:"varint,5,opt,name=unix_nano,json=unixNano,proto3" json:"unix_nano,omitempty"`           // when the batch was sent
 	Full          []*Ack                 `protobuf:"bytes,6,rep,name=full,proto3" json:"full,omitempty"`                                    // acks in full form
+	Batches       bool                   `protobuf:"varint,7,opt,name=batches,proto3" json:"batches,omitempty"`                             // as Ack.batches, for every ack here
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -253,21 +265,29 @@ func (x *Acks) GetFull() []*Ack {
 	return nil
 }
 
+func (x *Acks) GetBatches() bool {
+	if x != nil {
+		return x.Batches
+	}
+	return false
+}
+
 var File_middleware_ackpb_ack_proto protoreflect.FileDescriptor
 
 const file_middleware_ackpb_ack_proto_rawDesc = "" +
 	"\n" +
-	"\x1amiddleware/ackpb/ack.proto\x12\x19protoack.middleware.ackpb\"\xa6\x02\n" +
+	"\x1amiddleware/ackpb/ack.proto\x12\x19protoack.middleware.ackpb\"\xc0\x02\n" +
 	"\x03Ack\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\fR\x02id\x129\n" +
 	"\x06status\x18\x02 \x01(\x0e2!.protoack.middleware.ackpb.StatusR\x06status\x12\x16\n" +
 	"\x06reason\x18\x03 \x01(\tR\x06reason\x12\x18\n" +
 	"\aattempt\x18\x04 \x01(\rR\aattempt\x12\x1b\n" +
 	"\tunix_nano\x18\x05 \x01(\x03R\bunixNano\x12H\n" +
-	"\bmetadata\x18\x06 \x03(\v2,.protoack.middleware.ackpb.Ack.MetadataEntryR\bmetadata\x1a;\n" +
+	"\bmetadata\x18\x06 \x03(\v2,.protoack.middleware.ackpb.Ack.MetadataEntryR\bmetadata\x12\x18\n" +
+	"\abatches\x18\a \x01(\bR\abatches\x1a;\n" +
 	"\rMetadataEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
-	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\xbe\x01\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\xd8\x01\n" +
 	"\x04Acks\x12\x16\n" +
 	"\x06prefix\x18\x01 \x01(\fR\x06prefix\x12\x12\n" +
 	"\x04seqs\x18\x02 \x03(\aR\x04seqs\x12\x1a\n" +
@@ -275,7 +295,8 @@ const file_middleware_ackpb_ack_proto_rawDesc = "" +
 	"\n" +
 	"age_micros\x18\x04 \x03(\rR\tageMicros\x12\x1b\n" +
 	"\tunix_nano\x18\x05 \x01(\x03R\bunixNano\x122\n" +
-	"\x04full\x18\x06 \x03(\v2\x1e.protoack.middleware.ackpb.AckR\x04full*t\n" +
+	"\x04full\x18\x06 \x03(\v2\x1e.protoack.middleware.ackpb.AckR\x04full\x12\x18\n" +
+	"\abatches\x18\a \x01(\bR\abatches*t\n" +
 	"\x06Status\x12\x12\n" +
 	"\x0eSTATUS_UNKNOWN\x10\x00\x12\x12\n" +
 	"\x0eSTATUS_SUCCESS\x10\x01\x12\x1a\n" +
