@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
+	"github.com/asynkron/protoactor-go/remote"
 	"github.com/protoack/protoack/messaging"
 	"github.com/protoack/protoack/middleware/ackpb"
 	"github.com/protoack/protoack/middleware/internal/testpb"
@@ -224,4 +225,64 @@ func countFields(m protoreflect.Message) int {
 	n := 0
 	m.Range(func(protoreflect.FieldDescriptor, protoreflect.Value) bool { n++; return true })
 	return n
+}
+
+// TestPeersHeard: a capable single ack, a capable batch of compact acks
+// and one of full acks each mark the address the acknowledged message was
+// sent to; an ack without the capability, or of a message not pending,
+// marks nothing; the end of protoactor's endpoint to the address clears
+// it.
+func TestPeersHeard(t *testing.T) {
+	sys := newSystem(t)
+	d := mustNew(t, sys)
+	sent := func(address string) (*pending, *peer) {
+		seq, id, _ := d.ids.take()
+		p := &pending{id: id, seq: seq, target: actor.NewPID(address, "worker")}
+		d.routes.add(p)
+		return p, d.peers.of(d, address)
+	}
+	route := func(p *pending) *actor.PID {
+		return &actor.PID{Address: sys.Address(), Id: d.routeID, RequestId: p.seq}
+	}
+	compact := func(p *pending, capable bool) *ackpb.Acks {
+		return &ackpb.Acks{Prefix: p.id[:12], Seqs: []uint32{p.seq}, Attempts: []uint32{1}, AgeMicros: []uint32{0}, Batches: capable}
+	}
+	cases := []struct {
+		name string
+		ack  func(p *pending)
+		want bool
+	}{
+		{"single", func(p *pending) {
+			d.onAck(route(p), &ackpb.Ack{Id: p.id[:], Status: ackpb.Status_STATUS_SUCCESS, Batches: true})
+		}, true},
+		{"single, old", func(p *pending) { d.onAck(route(p), &ackpb.Ack{Id: p.id[:], Status: ackpb.Status_STATUS_SUCCESS}) }, false},
+		{"compact", func(p *pending) { d.onAcks(compact(p, true)) }, true},
+		{"compact, old", func(p *pending) { d.onAcks(compact(p, false)) }, false},
+		{"full", func(p *pending) {
+			d.onAcks(&ackpb.Acks{Full: []*ackpb.Ack{{Id: p.id[:], Status: ackpb.Status_STATUS_SUCCESS}}, Batches: true})
+		}, true},
+		{"not pending", func(p *pending) {
+			d.routes.remove(p)
+			d.onAcks(compact(p, true))
+		}, false},
+	}
+	for i, c := range cases {
+		addr := "10.0.0." + strconv.Itoa(i+1) + ":1"
+		p, pr := sent(addr)
+		c.ack(p)
+		if got := pr.batches.Load(); got != c.want {
+			t.Errorf("%s: %s unpacks batches: %v, want %v", c.name, addr, got, c.want)
+		}
+	}
+	_, pr := sent("10.0.0.1:1")
+	if !pr.batches.Load() {
+		t.Fatal("10.0.0.1:1 forgotten")
+	}
+	sys.EventStream.Publish(&remote.EndpointTerminatedEvent{Address: "10.0.0.1:1"})
+	if pr.batches.Load() {
+		t.Error("10.0.0.1:1 still taken to unpack batches after its endpoint terminated")
+	}
+	if !d.peers.of(d, sys.Address()).batches.Load() {
+		t.Error("this process not taken to unpack batches")
+	}
 }
