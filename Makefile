@@ -3,7 +3,7 @@ GO        ?= go
 PKGS      ?= ./...
 BENCHTIME ?= 1s
 
-.PHONY: all build test vet lint bench run proto tools cuda test-cuda gpu-check clean
+.PHONY: all build test vet lint bench run proto tools cuda test-cuda gpu-check test-compat clean
 
 all: build
 
@@ -42,6 +42,16 @@ tools:
 # proto: regenerate committed protobuf code.
 proto: tools
 	PATH="$$PATH:$$($(GO) env GOPATH)/bin" protoc --go_out=. --go_opt=module=github.com/protoack/protoack $$(git ls-files '*.proto')
+
+# test-compat: TestRemoteOldReceiver against a real node of an earlier
+# version (COMPAT_BASE, default 06202ee: the last without negotiated
+# batches, which dies on one), built from git into build/compat.
+COMPAT_BASE ?= 06202ee
+test-compat:
+	rm -rf build/compat && mkdir -p build/compat/src
+	git archive $(COMPAT_BASE) | tar -x -C build/compat/src
+	cd build/compat/src && $(GO) test -c -o ../old.test ./middleware
+	PROTOACK_OLD_NODE=$(CURDIR)/build/compat/old.test $(GO) test -count=1 -run '^TestRemoteOldReceiver$$' -v ./middleware
 
 clean:
 	$(GO) clean -testcache

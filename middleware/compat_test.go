@@ -51,6 +51,11 @@ func TestRemoteOldReceiver(t *testing.T) {
 		if err != nil || !strings.Contains(string(out), "--- PASS: TestRemoteOldReceiver") {
 			t.Fatalf("child: %v\n%s", err, out)
 		}
+		for _, l := range strings.Split(string(out), "\n") {
+			if strings.Contains(l, "batches to the first node") {
+				t.Log(strings.TrimSpace(l))
+			}
+		}
 		return
 	}
 	const n = 300
