@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/coder/websocket"
+	"github.com/protoack/protoack/internal/serve"
 )
 
 // frame is a decoded binary WebSocket frame.
@@ -52,6 +53,10 @@ func TestStream(t *testing.T) {
 	ctx := testCtx(t)
 	c := e.dial(t, ctx, nil)
 	defer c.CloseNow()
+	// Pause after a step, so that a step event and a tracked step exist.
+	if err := e.sim.Wait(ctx, func(s serve.State) bool { return s.Iteration >= 1 }); err != nil {
+		t.Fatal(err)
+	}
 	if code, body := e.do(t, "POST", "/api/pause", ""); code != 200 {
 		t.Fatalf("pause: %d %s", code, body)
 	}
@@ -60,7 +65,7 @@ func TestStream(t *testing.T) {
 	var last frame
 	// Read until the frame of the paused layout, a step and a delivery
 	// event, and the simulation's "paused" event have come.
-	for last.iteration != paused || !seen["step"] || !seen["delivery"] || !seen["event:paused"] {
+	for last.nodes == 0 || last.iteration != paused || !seen["step"] || !seen["delivery"] || !seen["event:paused"] {
 		typ, b, err := c.Read(ctx)
 		if err != nil {
 			t.Fatalf("read: %v (seen %v, last frame %d, paused at %d)", err, seen, last.iteration, paused)
