@@ -1,6 +1,7 @@
 package lossy
 
 import (
+	"context"
 	"math/rand/v2"
 	"sync"
 
@@ -32,18 +33,20 @@ type Link struct {
 	plain *actor.RootContext
 	id    string
 
-	mu     sync.Mutex
-	rnd    *rand.Rand
-	routes map[uint32]*actor.PID // the real ack route by RequestId
-	stats  Stats
+	mu      sync.Mutex
+	rnd     *rand.Rand
+	routes  map[uint32]*actor.PID // the real ack route by RequestId
+	stats   Stats
+	changed chan struct{} // closed and replaced when stats change
 }
 
 // New registers the link's ack process in sys.
 func New(sys *actor.ActorSystem, cfg Config) *Link {
 	l := &Link{
 		cfg: cfg, sys: sys, plain: actor.NewRootContext(sys, nil),
-		rnd:    rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x9e3779b97f4a7c15)),
-		routes: make(map[uint32]*actor.PID),
+		rnd:     rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x9e3779b97f4a7c15)),
+		routes:  make(map[uint32]*actor.PID),
+		changed: make(chan struct{}),
 	}
 	l.id = "lossy-acks" + sys.ProcessRegistry.NextId()
 	sys.ProcessRegistry.Add(ackProcess{l}, l.id)
@@ -60,6 +63,29 @@ func (l *Link) Stats() Stats {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.stats
+}
+
+// WaitStats returns once ok holds for the counts, or ctx's error.
+func (l *Link) WaitStats(ctx context.Context, ok func(Stats) bool) error {
+	for {
+		l.mu.Lock()
+		st, c := l.stats, l.changed
+		l.mu.Unlock()
+		if ok(st) {
+			return nil
+		}
+		select {
+		case <-c:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// changedLocked wakes WaitStats; l.mu is held.
+func (l *Link) changedLocked() {
+	close(l.changed)
+	l.changed = make(chan struct{})
 }
 
 // Middleware returns the receiver middleware; install it before the
@@ -80,6 +106,7 @@ func (l *Link) Middleware() actor.ReceiverMiddleware {
 				l.stats.Delivered++
 				l.routes[env.Sender.RequestId] = env.Sender
 			}
+			l.changedLocked()
 			l.mu.Unlock()
 			if drop {
 				return
@@ -90,6 +117,7 @@ func (l *Link) Middleware() actor.ReceiverMiddleware {
 			if dup {
 				l.mu.Lock()
 				l.stats.Duplicated++
+				l.changedLocked()
 				l.mu.Unlock()
 				next(ctx, &actor.MessageEnvelope{Header: env.Header, Message: env.Message, Sender: via})
 			}
@@ -120,6 +148,7 @@ func (a ackProcess) SendUserMessage(pid *actor.PID, msg any) {
 	if drop {
 		l.stats.AckDropped++
 	}
+	l.changedLocked()
 	l.mu.Unlock()
 	if drop || route == nil {
 		return

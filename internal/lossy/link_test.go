@@ -1,6 +1,7 @@
 package lossy_test
 
 import (
+	"context"
 	"log/slog"
 	"sync/atomic"
 	"testing"
@@ -15,8 +16,10 @@ import (
 
 // run sends one tracked message through a link with cfg to an actor that
 // counts what reaches its handler, and returns the outcome, the count and
-// the link's stats.
-func run(t *testing.T, cfg lossy.Config, msg any) (middleware.Outcome, int64, lossy.Stats) {
+// the link's stats once want holds for them (a duplicate is delivered
+// after the first delivery's ack may have ended the message) or 30 s
+// have passed.
+func run(t *testing.T, cfg lossy.Config, msg any, want func(lossy.Stats) bool) (middleware.Outcome, int64, lossy.Stats) {
 	t.Helper()
 	sys := actor.NewActorSystem(actor.WithLoggerFactory(func(*actor.ActorSystem) *slog.Logger {
 		return slog.New(slog.DiscardHandler)
@@ -48,6 +51,9 @@ func run(t *testing.T, cfg lossy.Config, msg any) (middleware.Outcome, int64, lo
 	}
 	select {
 	case o := <-out:
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		_ = link.WaitStats(ctx, want) // the caller judges the stats
 		return o, handled.Load(), link.Stats()
 	case <-time.After(30 * time.Second):
 		t.Fatal("no outcome")
@@ -78,7 +84,7 @@ func TestLink(t *testing.T) {
 			func(s lossy.Stats) bool { return s == lossy.Stats{} }},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			o, handled, st := run(t, c.cfg, c.msg)
+			o, handled, st := run(t, c.cfg, c.msg, c.check)
 			if o.Result != c.result || handled != c.handled || !c.check(st) {
 				t.Errorf("%v after %d attempts, handled %d, stats %+v; want %v, handled %d",
 					o.Result, o.Attempts, handled, st, c.result, c.handled)
