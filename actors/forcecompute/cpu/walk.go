@@ -15,25 +15,10 @@ func (t *tree) gather3(gi int32, l *ilist) {
 	x1, y1, z1 := x0, y0, z0
 	for s := g.lo + 1; s < g.hi; s++ {
 		x, y, z := t.sx[s], t.sy[s], t.sz[s]
-		// Plain comparisons: the min and max builtins also order NaNs.
-		if x < x0 {
-			x0 = x
-		}
-		if x > x1 {
-			x1 = x
-		}
-		if y < y0 {
-			y0 = y
-		}
-		if y > y1 {
-			y1 = y
-		}
-		if z < z0 {
-			z0 = z
-		}
-		if z > z1 {
-			z1 = z
-		}
+		// lower and higher, not the min and max builtins (which order NaNs).
+		x0, x1 = lower(x0, x), higher(x1, x)
+		y0, y1 = lower(y0, y), higher(y1, y)
+		z0, z1 = lower(z0, z), higher(z1, z)
 	}
 	xs, ys, zs, ms := l.x[:cap(l.x)], l.y[:cap(l.y)], l.z[:cap(l.z)], l.m[:cap(l.m)]
 	n := 0
@@ -73,18 +58,8 @@ func (t *tree) gather2(gi int32, l *ilist) {
 	x1, y1 := x0, y0
 	for s := g.lo + 1; s < g.hi; s++ {
 		x, y := t.sx[s], t.sy[s]
-		if x < x0 {
-			x0 = x
-		}
-		if x > x1 {
-			x1 = x
-		}
-		if y < y0 {
-			y0 = y
-		}
-		if y > y1 {
-			y1 = y
-		}
+		x0, x1 = lower(x0, x), higher(x1, x)
+		y0, y1 = lower(y0, y), higher(y1, y)
 	}
 	xs, ys, zs, ms := l.x[:cap(l.x)], l.y[:cap(l.y)], l.z[:cap(l.z)], l.m[:cap(l.m)]
 	n := 0
