@@ -3,7 +3,6 @@ package middleware
 import (
 	"log/slog"
 	"os"
-	"os/exec"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -41,17 +40,8 @@ const oldNodeEnv = "PROTOACK_OLD_NODE"
 //
 // It runs in a child process of its own, as TestRemoteBatches does.
 func TestRemoteOldReceiver(t *testing.T) {
-	if os.Getenv(nodeEnv) != "" {
-		t.Skip("in the child process")
-	}
-	if os.Getenv(oldRunEnv) == "" {
-		cmd := exec.Command(os.Args[0], "-test.run=^TestRemoteOldReceiver$", "-test.count=1", "-test.v")
-		cmd.Env = append(os.Environ(), oldRunEnv+"=1")
-		out, err := cmd.CombinedOutput()
-		if err != nil || !strings.Contains(string(out), "--- PASS: TestRemoteOldReceiver") {
-			t.Fatalf("child: %v\n%s", err, out)
-		}
-		for _, l := range strings.Split(string(out), "\n") {
+	if out, child := ownProcess(t, oldRunEnv); !child {
+		for _, l := range strings.Split(out, "\n") {
 			if strings.Contains(l, "batches to the first node") {
 				t.Log(strings.TrimSpace(l))
 			}

@@ -423,16 +423,7 @@ func TestRemoteRestart(t *testing.T) {
 // It runs in a child process of its own: a second remote in one process
 // races on grpc's global logger (see startRemote).
 func TestRemoteNotConnected(t *testing.T) {
-	if os.Getenv(nodeEnv) != "" {
-		t.Skip("in the child process")
-	}
-	if os.Getenv(notConnectedEnv) == "" {
-		cmd := exec.Command(os.Args[0], "-test.run=^TestRemoteNotConnected$", "-test.count=1", "-test.v")
-		cmd.Env = append(os.Environ(), notConnectedEnv+"=1")
-		out, err := cmd.CombinedOutput()
-		if err != nil || !strings.Contains(string(out), "--- PASS: TestRemoteNotConnected") {
-			t.Fatalf("child: %v\n%s", err, out)
-		}
+	if _, child := ownProcess(t, notConnectedEnv); !child {
 		return
 	}
 	// One connect attempt, which gives up after 300 ms (dials block, see
@@ -468,6 +459,28 @@ func TestRemoteNotConnected(t *testing.T) {
 
 // notConnectedEnv marks the child process of TestRemoteNotConnected.
 const notConnectedEnv = "PROTOACK_NOT_CONNECTED"
+
+// ownProcess runs the calling test alone in a child process with env set
+// (one remote per process: a second one races on grpc's global logger, see
+// startRemote) and reports whether this is that child, which runs the
+// test's body. Otherwise it fails t unless the child passed, and returns
+// the child's output. In a node process (TestRemoteNode's) it skips.
+func ownProcess(t *testing.T, env string) (out string, child bool) {
+	t.Helper()
+	if os.Getenv(nodeEnv) != "" {
+		t.Skip("in the child process")
+	}
+	if os.Getenv(env) != "" {
+		return "", true
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^"+t.Name()+"$", "-test.count=1", "-test.v")
+	cmd.Env = append(os.Environ(), env+"=1")
+	b, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(b), "--- PASS: "+t.Name()) {
+		t.Fatalf("child: %v\n%s", err, b)
+	}
+	return string(b), false
+}
 
 // readersGone is a slog.Handler that signals each inbound remote
 // connection protoactor's endpoint manager has forgotten, as it logs it.

@@ -3,8 +3,6 @@ package middleware
 import (
 	"errors"
 	"log/slog"
-	"os"
-	"os/exec"
 	"strconv"
 	"strings"
 	"sync"
@@ -302,16 +300,7 @@ func TestChaosBatches(t *testing.T) {
 // a second remote in one process races on grpc's global logger (see
 // startRemote).
 func TestRemoteBatches(t *testing.T) {
-	if os.Getenv(nodeEnv) != "" {
-		t.Skip("in the child process")
-	}
-	if os.Getenv(remoteBatchesEnv) == "" {
-		cmd := exec.Command(os.Args[0], "-test.run=^TestRemoteBatches$", "-test.count=1", "-test.v")
-		cmd.Env = append(os.Environ(), remoteBatchesEnv+"=1")
-		out, err := cmd.CombinedOutput()
-		if err != nil || !strings.Contains(string(out), "--- PASS: TestRemoteBatches") {
-			t.Fatalf("child: %v\n%s", err, out)
-		}
+	if _, child := ownProcess(t, remoteBatchesEnv); !child {
 		return
 	}
 	const n = 1000
