@@ -163,36 +163,29 @@ func (s *Sim) Position(id int) [3]float32 {
 }
 
 // Wait returns when ok holds, or with ctx's error. It checks ok now,
-// after every frame the loop publishes and when the loop parks.
+// after every frame the loop publishes, when the loop parks and when it
+// waits on a subscriber.
 func (s *Sim) Wait(ctx context.Context, ok func(serve.State) bool) error {
-	for {
-		s.mu.Lock()
-		c := s.tickc
-		s.mu.Unlock()
-		if ok(s.State()) {
-			return nil
-		}
-		select {
-		case <-c:
-		case <-ctx.Done():
-			return fmt.Errorf("servetest: waiting for the simulation: %w (state %+v)", ctx.Err(), s.State())
-		}
-	}
+	return s.wait(ctx, func() bool { return ok(s.State()) }, func() string { return fmt.Sprintf("state %+v", s.State()) })
 }
 
 // WaitStats is Wait on the loop's Stats.
 func (s *Sim) WaitStats(ctx context.Context, ok func(Stats) bool) error {
+	return s.wait(ctx, func() bool { return ok(s.Stats()) }, func() string { return fmt.Sprintf("stats %+v", s.Stats()) })
+}
+
+func (s *Sim) wait(ctx context.Context, ok func() bool, what func() string) error {
 	for {
 		s.mu.Lock()
 		c := s.tickc
 		s.mu.Unlock()
-		if ok(s.Stats()) {
+		if ok() {
 			return nil
 		}
 		select {
 		case <-c:
 		case <-ctx.Done():
-			return fmt.Errorf("servetest: waiting for the loop: %w (stats %+v)", ctx.Err(), s.Stats())
+			return fmt.Errorf("servetest: waiting for the simulation: %w (%s)", ctx.Err(), what())
 		}
 	}
 }
