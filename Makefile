@@ -94,13 +94,14 @@ test-cuda: cuda
 
 # gpu-check: build/gpu-check, the one folder to carry to a GPU machine (no Go
 # or CUDA toolkit needed there, only the driver): gpu-check, cuda.test (the
-# package's tests with -tags cuda: the conformance suite and the GPU tests)
-# and run.sh, which runs them all. See docs/performance.md, CUDA kernel.
+# package's tests with -tags cuda: the conformance suite and the GPU tests),
+# sim (cmd/sim with -tags cuda) and run.sh, which runs them all. See docs/performance.md, CUDA kernel.
 GPU_CHECK_DIR := build/gpu-check
 
 gpu-check: cuda
 	@mkdir -p $(GPU_CHECK_DIR)
 	CGO_ENABLED=1 $(GO) build $(CUDA_GOFLAGS) -trimpath -o $(GPU_CHECK_DIR)/gpu-check ./$(CUDA_DIR)/internal/gpucheck
 	CGO_ENABLED=1 $(GO) test -c $(CUDA_GOFLAGS) -trimpath -o $(GPU_CHECK_DIR)/cuda.test ./$(CUDA_DIR)
+	CGO_ENABLED=1 $(GO) build $(CUDA_GOFLAGS) -trimpath -o $(GPU_CHECK_DIR)/sim ./cmd/sim
 	install -m 755 $(CUDA_DIR)/internal/gpucheck/run.sh $(GPU_CHECK_DIR)/run.sh
 	@ls -l $(GPU_CHECK_DIR)

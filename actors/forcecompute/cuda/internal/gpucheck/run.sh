@@ -5,6 +5,7 @@
 # Arguments go to gpu-check. Exit status 0 only when everything passed and
 # every goal was met.
 set -u
+PATH="$PATH:/usr/local/cuda/bin"  # compute-sanitizer, where the image has it
 cd "$(dirname "$0")"
 status=0
 
@@ -14,6 +15,15 @@ echo "== gpu-check $*"
 echo
 echo "== conformance suite and GPU tests of the CUDA kernel (cuda.test -test.run '^TestGPU')"
 ./cuda.test -test.run '^TestGPU' -test.v -test.count=1 -test.timeout 10m || status=1
+
+# End to end: both actors over the middleware, the CUDA kernel under them,
+# until equilibrium; then the same with faults (drops, duplicates, crashes).
+for args in "-generate ba:100000:2" "-generate ba:1000000:2" \
+	"-generate ba:100000:2 -drop 0.05 -dup 0.05 -crash-every 200"; do
+	echo
+	echo "== sim -backend cuda $args"
+	./sim -backend cuda $args -q -json -out '' -png '' || status=1
+done
 
 echo
 if command -v compute-sanitizer >/dev/null 2>&1; then
