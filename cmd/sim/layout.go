@@ -129,8 +129,10 @@ func layout(ctx context.Context, o options, stdin io.Reader, stdout, stderr io.W
 			return err
 		}
 	}
-	_ = system.Root.StopFuture(pid).Wait()
+	// Drain while ForceCompute still runs: a re-sent step whose ack was
+	// lost is then re-acked, not ended as a dead letter by the stop.
 	drain(d, drainFor)
+	_ = system.Root.StopFuture(pid).Wait()
 	_ = d.Close() // what is still pending becomes Abandoned: the books are final
 	remote := rr.report(system, st)
 	r := newReport(g, o, st, settled, time.Since(start), d.Tracker().Summary())
