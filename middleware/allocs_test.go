@@ -18,15 +18,11 @@ import (
 func TestTrackedAllocs(t *testing.T) {
 	const n, window = 20000, 512
 	sys := newSystem(t)
-	var inflight, acked atomic.Int64
-	resume, done := make(chan struct{}, 1), make(chan struct{})
+	f := newFlight(window)
+	var acked atomic.Int64
+	done := make(chan struct{})
 	d := mustNew(t, sys, Track[*testpb.Work](kindWork), WithOutcome(func(o Outcome) {
-		if inflight.Add(-1) == window/2 {
-			select {
-			case resume <- struct{}{}:
-			default:
-			}
-		}
+		f.release()
 		if o.Result == messaging.ResultSuccess && acked.Add(1) == n {
 			close(done)
 		}
@@ -37,11 +33,7 @@ func TestTrackedAllocs(t *testing.T) {
 	msg := &testpb.Work{}
 	send := func(k int) {
 		for range k {
-			if inflight.Add(1) > window {
-				for inflight.Load() > window/2 {
-					<-resume
-				}
-			}
+			f.acquire()
 			root.Send(pid, msg)
 		}
 	}

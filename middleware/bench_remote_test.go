@@ -31,11 +31,11 @@ func BenchmarkThroughputRemote(b *testing.B) {
 	if testing.Short() {
 		b.Skip("starts a child process")
 	}
-	window := int64(*remoteWindow) // pending at most; the sender resumes at half
 	type run struct {
-		inflight, acked atomic.Int64
-		n               int64
-		resume, done    chan struct{}
+		f     *flight // pending at most -remote.window; the sender resumes at half
+		acked atomic.Int64
+		n     int64
+		done  chan struct{}
 	}
 	var cur atomic.Pointer[run]
 	portA, portB := freePort(b), freePort(b)
@@ -44,12 +44,7 @@ func BenchmarkThroughputRemote(b *testing.B) {
 	defer rem.Shutdown(true)
 	d, err := New(sys, Track[*testpb.Work](kindWork), WithOutcome(func(o Outcome) {
 		r := cur.Load()
-		if r.inflight.Add(-1) == window/2 {
-			select {
-			case r.resume <- struct{}{}:
-			default:
-			}
-		}
+		r.f.release()
 		if o.Result == messaging.ResultSuccess && r.acked.Add(1) == r.n {
 			close(r.done)
 		}
@@ -93,7 +88,7 @@ func BenchmarkThroughputRemote(b *testing.B) {
 		measure(b, func(msg *testpb.Work) { sys.Root.Send(sink, msg) }, func() {})
 	})
 	b.Run("Tracked", func(b *testing.B) {
-		r := &run{n: int64(b.N), resume: make(chan struct{}, 1), done: make(chan struct{})}
+		r := &run{f: newFlight(int64(*remoteWindow)), n: int64(b.N), done: make(chan struct{})}
 		cur.Store(r)
 		root := d.RootContext()
 		batches, items := d.sendq.batches.Load(), d.sendq.items.Load()
@@ -103,11 +98,7 @@ func BenchmarkThroughputRemote(b *testing.B) {
 			}
 		}()
 		measure(b, func(msg *testpb.Work) {
-			if r.inflight.Add(1) > window {
-				for r.inflight.Load() > window/2 {
-					<-r.resume
-				}
-			}
+			r.f.acquire()
 			root.Send(sink, msg)
 		}, func() { <-r.done })
 	})
