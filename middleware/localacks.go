@@ -11,7 +11,8 @@ import (
 // receiver queues the ack and goes on to its next message, and a drain
 // goroutine, which exists only while the queue has acks, feeds them to
 // the tracker in order, a batch at a time (AcknowledgeAll: a tracker
-// shard's lock once per batch). The receiving actor, the bottleneck of an
+// shard's lock once per batch), stamping the acks' times (one clock
+// reading per batch, not one per ack on the receiving actor). The receiving actor, the bottleneck of an
 // in-process stream, so does a third less per message. After Close
 // begins, acks are applied by their caller, as before.
 type localAcks struct {
@@ -32,6 +33,9 @@ func (l *localAcks) add(seq uint32, a messaging.Ack) {
 	l.mu.Lock()
 	if l.direct {
 		l.mu.Unlock()
+		if a.Time.IsZero() {
+			a.Time = now()
+		}
 		l.d.acknowledge(seq, a)
 		return
 	}
@@ -57,6 +61,12 @@ func (l *localAcks) drain() {
 		}
 		l.acks, l.seqs = l.spare[:0], l.spareSq[:0]
 		l.mu.Unlock()
+		t := now() // one clock reading for the batch's unstamped acks
+		for i := range acks {
+			if acks[i].Time.IsZero() {
+				acks[i].Time = t
+			}
+		}
 		if l.d.cfg.acksToActor { // each ack also goes to its sender
 			for i := range acks {
 				l.d.acknowledge(seqs[i], acks[i])

@@ -105,16 +105,18 @@ type arrival struct {
 // or re-acks or re-forwards it.
 func (d *Delivery) handle(ctx actor.ReceiverContext, self *actor.PID, a arrival, next actor.ReceiverFunc) {
 	id, attempt, route := a.id, a.attempt, a.route
-	now := a.at
-	if now.IsZero() {
-		now = monoBase.Add(time.Since(monoBase)) // now()
+	var t int64 // nanos()
+	if a.at.IsZero() {
+		t = nanos()
+	} else {
+		t = int64(a.at.Sub(monoBase))
 	}
 	tc, _ := ctx.(*trackedContext)
 	var spare *entry
 	if tc != nil {
 		spare, tc.spare = tc.spare, nil
 	}
-	v, e, was := d.window.beginWith(wkey{id, self.Id}, attempt, route, now, spare)
+	v, e, was := d.window.beginAt(wkey{id, self.Id}, attempt, route, t, spare)
 	if v != process && tc != nil {
 		tc.spare = spare // not used
 	}
@@ -123,7 +125,7 @@ func (d *Delivery) handle(ctx actor.ReceiverContext, self *actor.PID, a arrival,
 	}
 	switch v {
 	case reack:
-		d.sendAck(route, messaging.Ack{ID: id, Status: was.status, Reason: was.reason, Attempt: attempt, Time: now, Metadata: was.meta})
+		d.sendAck(route, messaging.Ack{ID: id, Status: was.status, Reason: was.reason, Attempt: attempt, Time: at(t), Metadata: was.meta})
 		return
 	case inProgress:
 		d.sendAck(route, messaging.Retrying(id, "in progress").WithAttempt(attempt))
@@ -223,10 +225,10 @@ func (d *Delivery) end(e *entry, r Reply) bool {
 	return true
 }
 
-// ackEnd acks e's recorded outcome r.
+// ackEnd acks e's recorded outcome r; sendAck stamps its time.
 func (d *Delivery) ackEnd(e *entry, r Reply) {
 	d.sendAck(e.route, messaging.Ack{ID: e.key.id, Status: r.Status, Reason: r.Reason, Attempt: e.attempt,
-		Time: now(), Metadata: r.Metadata})
+		Metadata: r.Metadata})
 }
 
 // sendAck sends a to route through the Delivery's plain root context
@@ -240,8 +242,11 @@ func (d *Delivery) sendAck(route *actor.PID, a messaging.Ack) {
 		return
 	}
 	if d.ownRoute(route) {
-		d.local.add(route.RequestId, a)
+		d.local.add(route.RequestId, a) // stamped there, a batch at a time
 		return
+	}
+	if a.Time.IsZero() {
+		a.Time = now()
 	}
 	if d.cfg.ackLink == nil && route.Address != d.system.Address() && a.Status.Final() {
 		d.batches.add(route, a)

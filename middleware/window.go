@@ -38,7 +38,7 @@ type window struct {
 	shards [16]windowShard
 	per    int // deliveries per shard, at most
 	maxAge int64
-	epoch  time.Time // times are kept as nanoseconds since epoch
+	epoch  time.Time // times are kept as nanoseconds since epoch (monoBase: see nanos)
 }
 
 // wkey names one delivery: a message ID at one receiving actor.
@@ -129,7 +129,7 @@ type done struct {
 }
 
 func newWindow(count int, age time.Duration) *window {
-	w := &window{per: max(1<<blockBits, (count+15)/16), maxAge: int64(age), epoch: time.Now()}
+	w := &window{per: max(1<<blockBits, (count+15)/16), maxAge: int64(age), epoch: monoBase}
 	for i := range w.shards {
 		w.shards[i].blocks = make(map[bkey]*block)
 	}
@@ -171,8 +171,12 @@ func (w *window) begin(k wkey, attempt int, route *actor.PID, now time.Time) (v 
 // beginWith is begin, reusing spare (if not nil) as the fresh entry: an
 // entry that was released (see settled) and is referenced nowhere else.
 func (w *window) beginWith(k wkey, attempt int, route *actor.PID, now time.Time, spare *entry) (v verdict, e *entry, d done) {
+	return w.beginAt(k, attempt, route, int64(now.Sub(w.epoch)), spare)
+}
+
+// beginAt is beginWith at t, nanoseconds since the window's epoch.
+func (w *window) beginAt(k wkey, attempt int, route *actor.PID, t int64, spare *entry) (v verdict, e *entry, d done) {
 	bk, slot, s := w.locate(k)
-	t := int64(now.Sub(w.epoch))
 	bit := uint16(1) << slot
 	s.mu.Lock()
 	defer s.mu.Unlock()
