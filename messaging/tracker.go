@@ -168,17 +168,26 @@ func (t *Tracker) Track(m Message) (ID, error) {
 
 // Acknowledge applies an ack. Acks for ended or unknown messages are
 // counted (Summary's DuplicateAcks and UnknownAcks), not errors.
-func (t *Tracker) Acknowledge(a Ack) AckResult {
+func (t *Tracker) Acknowledge(a Ack) AckResult { return t.acknowledgeOne(&a, nil) }
+
+// acknowledgeOne is Acknowledge, reporting the outcome to *into when it is
+// not nil.
+func (t *Tracker) acknowledgeOne(a *Ack, into *[]Outcome) AckResult {
 	s := t.shard(a.ID)
 	var o Outcome
 	s.mu.Lock()
 	now := t.now()
-	r, ended := s.core.acknowledge(now, &a, &o)
+	r, ended := s.core.acknowledge(now, a, &o)
 	if r == AckMatched && !ended {
 		s.rearm(now) // a Failed ack scheduled a retry
 	}
 	s.mu.Unlock()
-	if ended {
+	switch {
+	case ended && into != nil:
+		t.pending.Add(-1)
+		t.logUndelivered(&o)
+		*into = append(*into, o)
+	case ended:
 		t.report(&o)
 	}
 	return r
@@ -190,9 +199,27 @@ func (t *Tracker) Acknowledge(a Ack) AckResult {
 // of different messages may be applied in another order. If results is
 // not nil it gets each ack's AckResult (it must be as long as acks).
 func (t *Tracker) AcknowledgeAll(acks []Ack, results []AckResult) {
+	t.acknowledgeAll(acks, results, nil)
+}
+
+// AcknowledgeInto is AcknowledgeAll for a caller that hands outcomes on in
+// batches itself: the outcomes of the messages the acks ended are appended
+// to out, in the order they ended, and not passed to the outcome function
+// (WithOutcome). Undelivered ones are logged as usual.
+func (t *Tracker) AcknowledgeInto(out []Outcome, acks []Ack, results []AckResult) []Outcome {
+	if out == nil {
+		out = make([]Outcome, 0, len(acks))
+	}
+	t.acknowledgeAll(acks, results, &out)
+	return out
+}
+
+// acknowledgeAll is AcknowledgeAll, reporting ended messages' outcomes to
+// *into when it is not nil.
+func (t *Tracker) acknowledgeAll(acks []Ack, results []AckResult, into *[]Outcome) {
 	if len(t.shards) > 64 {
 		for i := range acks {
-			r := t.Acknowledge(acks[i])
+			r := t.acknowledgeOne(&acks[i], into)
 			if results != nil {
 				results[i] = r
 			}
@@ -224,7 +251,7 @@ func (t *Tracker) AcknowledgeAll(acks []Ack, results []AckResult) {
 			}
 			if n == len(outs) { // report what ended so far, outside the lock
 				s.mu.Unlock()
-				t.reportAll(outs[:])
+				t.reportAll(outs[:], into)
 				n = 0
 				s.mu.Lock()
 				now = t.now()
@@ -242,7 +269,7 @@ func (t *Tracker) AcknowledgeAll(acks []Ack, results []AckResult) {
 			s.rearm(now) // a Failed ack scheduled a retry
 		}
 		s.mu.Unlock()
-		t.reportAll(outs[:n])
+		t.reportAll(outs[:n], into)
 	}
 }
 
@@ -353,11 +380,20 @@ func (t *Tracker) report(o *Outcome) {
 }
 
 // reportAll is report for several outcomes, with one update of the
-// pending count (shared with Track on other cores) for all.
-func (t *Tracker) reportAll(os []Outcome) {
+// pending count (shared with Track on other cores) for all; with into, it
+// appends them there instead of calling the outcome function.
+func (t *Tracker) reportAll(os []Outcome, into *[]Outcome) {
+	if len(os) == 0 {
+		return
+	}
 	t.pending.Add(-int64(len(os)))
 	for i := range os {
-		t.reported(&os[i])
+		if into == nil {
+			t.reported(&os[i])
+		} else {
+			t.logUndelivered(&os[i])
+			*into = append(*into, os[i])
+		}
 		os[i] = Outcome{}
 	}
 }
@@ -365,12 +401,17 @@ func (t *Tracker) reportAll(os []Outcome) {
 // reported logs o if it was not delivered and hands it to the outcome
 // function; the pending count was updated.
 func (t *Tracker) reported(o *Outcome) {
+	t.logUndelivered(o)
+	if t.onOutcome != nil {
+		t.onOutcome(*o)
+	}
+}
+
+// logUndelivered logs o if it was not delivered.
+func (t *Tracker) logUndelivered(o *Outcome) {
 	if !o.Result.Delivered() {
 		t.cfg.log.Warn("message not delivered", "id", o.ID, "kind", o.Kind, "result", o.Result,
 			"attempts", o.Attempts, "err", o.Err)
-	}
-	if t.onOutcome != nil {
-		t.onOutcome(*o)
 	}
 }
 

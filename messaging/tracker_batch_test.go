@@ -13,7 +13,8 @@ import (
 )
 
 // TestTrackerAcknowledgeAllMatchesOneByOne: AcknowledgeAll, which takes
-// each shard's lock once per batch, gives every ack the result, and every
+// each shard's lock once per batch, and AcknowledgeInto, which returns the
+// outcomes instead, give every ack the result, and every
 // message the outcome, that Acknowledge one ack at a time gives. The
 // batches mix statuses (a Failed ack under RetryOnFailure re-arms the
 // timer), duplicates, unknown IDs and several acks of one message, and
@@ -26,6 +27,8 @@ func TestTrackerAcknowledgeAllMatchesOneByOne(t *testing.T) {
 		rng := rand.New(rand.NewPCG(seed, 7))
 		one, clkOne, outsOne := newFakeTracker(t, retry, messaging.WithSeed(seed))
 		all, clkAll, outsAll := newFakeTracker(t, retry, messaging.WithSeed(seed))
+		into, clkInto, outsInto := newFakeTracker(t, retry, messaging.WithSeed(seed))
+		var collected []messaging.Outcome // AcknowledgeInto's
 		const n = 700
 		ids := make([]messaging.ID, n)
 		for i := range ids {
@@ -34,7 +37,7 @@ func TestTrackerAcknowledgeAllMatchesOneByOne(t *testing.T) {
 			if i%5 == 0 {
 				kind = "Retry"
 			}
-			for _, tr := range []*messaging.Tracker{one, all} {
+			for _, tr := range []*messaging.Tracker{one, all, into} {
 				_, err := tr.Track(messaging.Message{ID: ids[i], Kind: kind, Data: i})
 				require.NoError(t, err)
 			}
@@ -44,6 +47,7 @@ func TestTrackerAcknowledgeAllMatchesOneByOne(t *testing.T) {
 		for round := range 3 {
 			clkOne.Advance(time.Millisecond)
 			clkAll.Advance(time.Millisecond)
+			clkInto.Advance(time.Millisecond)
 			var acks []messaging.Ack
 			for range n {
 				id := ids[rng.IntN(n)]
@@ -60,11 +64,17 @@ func TestTrackerAcknowledgeAllMatchesOneByOne(t *testing.T) {
 			all.AcknowledgeAll(acks, got)
 			require.Equal(t, want, got, "seed %d round %d", seed, round)
 			assert.Equal(t, one.Pending(), all.Pending())
+			clear(got)
+			collected = into.AcknowledgeInto(collected, acks, got)
+			require.Equal(t, want, got, "AcknowledgeInto, seed %d round %d", seed, round)
+			assert.Equal(t, one.Pending(), into.Pending())
 		}
 		byID := func(os []messaging.Outcome) []messaging.Outcome {
 			return slices.SortedFunc(slices.Values(os), func(a, b messaging.Outcome) int { return a.Data.(int) - b.Data.(int) })
 		}
 		require.Equal(t, byID(outsOne.all()), byID(outsAll.all()), "seed %d", seed)
+		require.Equal(t, byID(outsOne.all()), byID(collected), "AcknowledgeInto, seed %d", seed)
+		assert.Empty(t, outsInto.all(), "AcknowledgeInto's outcomes go to the caller, not the outcome function")
 		s1, s2 := one.Summary(), all.Summary()
 		assert.Equal(t, s1.DuplicateAcks, s2.DuplicateAcks)
 		assert.Equal(t, s1.UnknownAcks, s2.UnknownAcks)

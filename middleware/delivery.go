@@ -149,6 +149,27 @@ func (d *Delivery) onOutcome(o messaging.Outcome) {
 	d.outcomes.push(Outcome{Outcome: o, Message: p.msg, Target: p.target}, p.self)
 }
 
+// onOutcomes is onOutcome for the drain's batch (localacks.go): the
+// outcomes are queued for the application under one lock. buf is scratch
+// space, returned for reuse.
+func (d *Delivery) onOutcomes(os []messaging.Outcome, buf []queuedOutcome) []queuedOutcome {
+	toApp := d.toApp()
+	for i := range os {
+		p, _ := os[i].Data.(*pending)
+		if p == nil {
+			continue
+		}
+		d.routes.remove(p)
+		if toApp {
+			os[i].Data = nil
+			buf = append(buf, queuedOutcome{Outcome{Outcome: os[i], Message: p.msg, Target: p.target}, p.self})
+		}
+	}
+	d.outcomes.pushAll(buf)
+	clear(buf) // no references kept
+	return buf[:0]
+}
+
 // deliver hands one outcome to the application, on the outcome goroutine.
 func (d *Delivery) deliver(o *Outcome, self *actor.PID) {
 	if d.cfg.outcomesToActor && self != nil {

@@ -22,6 +22,8 @@ type localAcks struct {
 	seqs    []uint32        // each queued ack's route RequestId
 	spare   []messaging.Ack // the other buffers, kept across drain goroutines
 	spareSq []uint32
+	ended   []messaging.Outcome // the drain's scratch space
+	queued  []queuedOutcome
 	running bool
 	direct  bool
 	wg      sync.WaitGroup
@@ -71,8 +73,10 @@ func (l *localAcks) drain() {
 			for i := range acks {
 				l.d.acknowledge(seqs[i], acks[i])
 			}
-		} else {
-			l.d.tracker.AcknowledgeAll(acks, nil)
+		} else { // outcomes handed on a batch at a time
+			l.ended = l.d.tracker.AcknowledgeInto(l.ended[:0], acks, nil)
+			l.queued = l.d.onOutcomes(l.ended, l.queued)
+			clear(l.ended)
 		}
 		clear(acks) // no references kept
 		l.mu.Lock()

@@ -59,6 +59,30 @@ func (q *outcomeQueue) push(o Outcome, self *actor.PID) {
 	}
 }
 
+// pushAll is push for several outcomes, under one lock.
+func (q *outcomeQueue) pushAll(os []queuedOutcome) {
+	if len(os) == 0 {
+		return
+	}
+	q.mu.Lock()
+	if q.closed {
+		q.mu.Unlock()
+		for i := range os {
+			q.deliver(&os[i].o, os[i].self)
+		}
+		return
+	}
+	wake := len(q.items) == 0
+	q.items = append(q.items, os...)
+	q.mu.Unlock()
+	if wake {
+		select {
+		case q.wake <- struct{}{}:
+		default:
+		}
+	}
+}
+
 func (q *outcomeQueue) run() {
 	defer close(q.done)
 	var batch []queuedOutcome
