@@ -81,8 +81,8 @@ type pending struct {
 	target *actor.PID
 	msg    any
 	header map[string]string // the caller's headers, without protoack's
-	route  *actor.PID        // ack route: &routePID
-	// routePID names the Delivery's ack process, with RequestId = seq.
+	// routePID, the ack route, names the Delivery's ack process with
+	// RequestId = seq; envelopes point to it.
 	routePID actor.PID
 	self     *actor.PID // the sending actor, for WithOutcomesToActor and WithAcksToActor
 	seq      uint32
@@ -119,14 +119,13 @@ func (d *Delivery) send(ctx actor.SenderContext, target *actor.PID, env *actor.M
 	}
 	d.routes.add(p)
 	p.routePID.Address, p.routePID.Id, p.routePID.RequestId = d.system.Address(), d.routeID, p.seq
-	p.route = &p.routePID
 	if _, err := d.tracker.Track(messaging.Message{ID: p.id, Kind: kind, Data: p}); err != nil {
 		d.routes.remove(p)
 		return messaging.ID{}, fmt.Errorf("middleware: %s not sent: %w", kind, err)
 	}
 	var out *actor.MessageEnvelope
 	if p.header == nil {
-		p.first = actor.MessageEnvelope{Header: short, Message: p.msg, Sender: p.route}
+		p.first = actor.MessageEnvelope{Header: short, Message: p.msg, Sender: &p.routePID}
 		out = &p.first
 	} else {
 		out = p.envelope(1)
@@ -176,7 +175,7 @@ func (p *pending) envelope(attempt int) *actor.MessageEnvelope {
 	h[HeaderID] = p.id.String()
 	h[HeaderKind] = string(p.kind)
 	h[HeaderAttempt] = attemptText(attempt)
-	return &actor.MessageEnvelope{Header: h, Message: p.msg, Sender: p.route}
+	return &actor.MessageEnvelope{Header: h, Message: p.msg, Sender: &p.routePID}
 }
 
 // Resend makes pending a messaging.Resender. It runs on the tracker's
