@@ -95,6 +95,7 @@ static int fc_free_graph(fc_ctx *c) {
 	int rc = 0;
 	void *dev[] = {d->pos[0], d->pos[1], d->vel, d->rep, d->near, d->row_ptr, d->col, d->weight,
 	               d->pin_of, d->pin_pos, d->con_row, d->con_col, d->con_len, d->con_k,
+	               d->wide_of, d->seg_node, d->part,
 	               d->key[0], d->key[1], d->idx[0], d->idx[1], d->body, d->node,
 	               d->parent, d->leaf_parent, d->arrived, d->visits, d->sort_tmp,
 	               c->snap[0], c->snap[1]};
@@ -193,6 +194,32 @@ static cudaError_t fc_alloc_copy(void **dst, const void *src, size_t bytes, cuda
 	return cudaMemcpyAsync(*dst, src, bytes, cudaMemcpyHostToDevice, s);
 }
 
+// fc_upload_plan plans the wide nodes' segments of row_ptr on the host
+// (fc_plan_wide) and copies the plan to d; it waits for the copies.
+static cudaError_t fc_upload_plan(fc_dev *d, const int *row_ptr, cudaStream_t s) {
+	const int n = d->n;
+	d->nseg = fc_plan_wide(n, row_ptr, NULL, NULL);
+	int *wide_of = (int *)malloc((size_t)(n > 0 ? n : 1) * sizeof(int));
+	int *seg_node = (int *)malloc((size_t)(d->nseg > 0 ? d->nseg : 1) * sizeof(int));
+	cudaError_t e = cudaErrorMemoryAllocation;
+	if (wide_of != NULL && seg_node != NULL) {
+		fc_plan_wide(n, row_ptr, wide_of, seg_node);
+		e = fc_alloc_copy((void **)&d->wide_of, wide_of, (size_t)n * sizeof(int), s);
+		if (e == cudaSuccess) {
+			e = fc_alloc_copy((void **)&d->seg_node, seg_node, (size_t)d->nseg * sizeof(int), s);
+		}
+		if (e == cudaSuccess) {
+			e = fc_alloc_copy((void **)&d->part, NULL, (size_t)d->nseg * sizeof(float4), s);
+		}
+		if (e == cudaSuccess) {
+			e = cudaStreamSynchronize(s); // before the host copies are freed
+		}
+	}
+	free(wide_of);
+	free(seg_node);
+	return e;
+}
+
 int fc_upload(fc_ctx *c, int n, int dims, const float *pos, const float *vel,
               const int *row_ptr, const int *col, const float *weight) {
 	CK(cudaStreamSynchronize(c->compute));
@@ -216,6 +243,7 @@ int fc_upload(fc_ctx *c, int n, int dims, const float *pos, const float *vel,
 	CK(fc_alloc_copy((void **)&d->row_ptr, row_ptr, ni + sizeof(int), s));
 	CK(fc_alloc_copy((void **)&d->col, col, (size_t)d->nnz * sizeof(int), s));
 	CK(fc_alloc_copy((void **)&d->weight, weight, (size_t)d->nnz * sizeof(float), s));
+	CK(fc_upload_plan(d, row_ptr, s));
 	CK(fc_alloc_copy((void **)&d->pin_of, NULL, ni, s));
 	CK(cudaMemsetAsync(d->pin_of, 0xff, ni, s)); // -1: no pin
 	CK(fc_alloc_copy((void **)&d->pin_pos, NULL, 3 * sizeof(float), s));

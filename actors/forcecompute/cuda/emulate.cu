@@ -217,6 +217,32 @@ fc_soa split(float *base, int n, int dims) {
 	return s;
 }
 
+// lane_sum is k_springs_wide's butterfly: at each step (m = 16, 8, ..., 1)
+// lane l adds lane l ^ m's value to its own. It returns lane 0's sum.
+float lane_sum(float v[FC_WARP]) {
+	for (int m = FC_WARP / 2; m > 0; m /= 2) {
+		float t[FC_WARP];
+		for (int l = 0; l < FC_WARP; l++) {
+			t[l] = v[l] + v[l ^ m];
+		}
+		memcpy(v, t, sizeof t);
+	}
+	return v[0];
+}
+
+// springs_wide is k_springs_wide: the springs of segment s, lane by lane,
+// then added up across the lanes as the warp does.
+void springs_wide(const fc_params &p, const fc_graph &g, int nseg, const float4 *near, float4 *part) {
+	for (int s = 0; s < nseg; s++) {
+		float v[3][FC_WARP];
+		for (int l = 0; l < FC_WARP; l++) {
+			v[0][l] = v[1][l] = v[2][l] = 0.0f;
+			fc_segment_lane(p, g, near, s, l, v[0][l], v[1][l], v[2][l]);
+		}
+		part[s] = make_float4(lane_sum(v[0]), lane_sum(v[1]), lane_sum(v[2]), 0.0f);
+	}
+}
+
 } // namespace
 
 extern "C" int fc_emulate(const fc_params *p, int n, float *pos, float *vel,
@@ -228,16 +254,28 @@ extern "C" int fc_emulate(const fc_params *p, int n, float *pos, float *vel,
 		scratch_free(&w);
 		return (int)cudaErrorMemoryAllocation;
 	}
+	const int nseg = fc_plan_wide(n, row_ptr, NULL, NULL);
+	int *wide_of = (int *)malloc((size_t)(n > 0 ? n : 1) * sizeof(int));
+	int *seg_node = (int *)malloc((size_t)(nseg > 0 ? nseg : 1) * sizeof(int));
+	float4 *part = (float4 *)malloc((size_t)(nseg > 0 ? nseg : 1) * sizeof(float4));
+	if (wide_of == NULL || seg_node == NULL || part == NULL) {
+		free(wide_of);
+		free(seg_node);
+		free(part);
+		scratch_free(&w);
+		return (int)cudaErrorMemoryAllocation;
+	}
+	fc_plan_wide(n, row_ptr, wide_of, seg_node);
 	fc_graph g = {n, row_ptr, col, weight, k->pin_of, k->pin_pos,
-	              k->con_row, k->con_col, k->con_len, k->con_k};
+	              k->con_row, k->con_col, k->con_len, k->con_k, wide_of, seg_node};
+	int rc = 0;
 	*ke = 0.0;
 	for (int t = 0; t < ticks; t++) {
 		fc_soa ps = split(pos, n, p->dims), rs = split(w.rep, n, p->dims);
 		if (p->theta > 0.0f) {
-			int err = tree_forces(*p, n, ps, rs, &w, p->dims * FC_KEY_BITS, FC_WALK_VOTE);
-			if (err != 0) {
-				scratch_free(&w);
-				return FC_ERR_TREE;
+			if (tree_forces(*p, n, ps, rs, &w, p->dims * FC_KEY_BITS, FC_WALK_VOTE) != 0) {
+				rc = FC_ERR_TREE;
+				break;
 			}
 		} else {
 			exact_forces(*p, n, ps, rs);
@@ -245,16 +283,20 @@ extern "C" int fc_emulate(const fc_params *p, int n, float *pos, float *vel,
 		for (int i = 0; i < n; i++) { // k_keys' (or k_exact's) float4 copy
 			w.near[i] = make_float4(ps.x[i], ps.y[i], ps.z ? ps.z[i] : 0.0f, 0.0f);
 		}
+		springs_wide(*p, g, nseg, w.near, part);
 		double e = 0.0;
 		fc_soa os = split(w.out, n, p->dims), vs = split(vel, n, p->dims);
 		for (int i = 0; i < n; i++) {
-			e += fc_integrate(*p, g, i, ps, w.near, os, vs, rs, alpha[t]);
+			e += fc_integrate(*p, g, i, ps, w.near, part, os, vs, rs, alpha[t]);
 		}
 		memcpy(pos, w.out, len * sizeof(float));
 		*ke = e;
 	}
+	free(wide_of);
+	free(seg_node);
+	free(part);
 	scratch_free(&w);
-	return 0;
+	return rc;
 }
 
 extern "C" int fc_emulate_tree(const fc_params *p, int n, const float *pos, int sort_bits, int criterion,

@@ -70,3 +70,20 @@ func emulateBottomUp(left, right, parent, leafParent []int32) (float64, int, err
 	rc := C.fc_emulate_bottom_up(C.int(len(leafParent)), iptr(left), iptr(right), iptr(parent), iptr(leafParent), &mass, &bits)
 	return float64(mass), int(bits), codeError("fc_emulate_bottom_up", rc)
 }
+
+// A node with at least wideDegree springs is summed by whole warps,
+// segSpan springs per warp (fc_plan_wide).
+const (
+	wideDegree = C.FC_WIDE
+	segSpan    = C.FC_SEG
+)
+
+// planWide is fc_plan_wide of the CSR rowPtr: each node's first segment
+// (-1 when it is not wide) and each segment's node.
+func planWide(rowPtr []int32) (wideOf, segNode []int32) {
+	n := len(rowPtr) - 1
+	wideOf = make([]int32, n)
+	segNode = make([]int32, C.fc_plan_wide(C.int(n), iptr(rowPtr), nil, nil))
+	C.fc_plan_wide(C.int(n), iptr(rowPtr), iptr(wideOf), iptr(segNode))
+	return wideOf, segNode
+}

@@ -38,8 +38,8 @@ typedef struct fc_ctx fc_ctx;
 #define FC_ERR_TREE 100001
 
 // Phases of a tick, in order, as fc_profile times them. Springs and
-// integration are one kernel (k_integrate); with Theta == 0 every tree
-// phase is empty and FC_PH_WALK is the exact all-pairs sum.
+// integration are one phase (k_springs_wide, k_integrate); with Theta == 0
+// every tree phase is empty and FC_PH_WALK is the exact all-pairs sum.
 enum {
 	FC_PH_BOUNDS,    // k_bounds (its last block makes the bounding cube)
 	FC_PH_KEYS,      // k_keys
@@ -47,7 +47,7 @@ enum {
 	FC_PH_BUILD,     // k_gather, k_build
 	FC_PH_BOTTOM_UP, // k_bottom_up
 	FC_PH_WALK,      // k_walk (or k_exact)
-	FC_PH_INTEGRATE, // k_integrate: springs, constraints, integration
+	FC_PH_INTEGRATE, // k_springs_wide, k_integrate: springs, constraints, integration
 	FC_PHASES
 };
 
@@ -125,6 +125,18 @@ int fc_walk_visits(fc_ctx *c, int *dst);
 // fc_device_info writes a line on device 0 (SM count, clocks, memory, driver
 // and runtime versions) into buf.
 int fc_device_info(char *buf, int len);
+
+// A node with at least FC_WIDE springs is a wide node: whole warps sum its
+// springs, FC_SEG per warp (one segment), instead of its own thread alone.
+#define FC_WIDE 32
+#define FC_SEG 256
+
+// fc_plan_wide writes the wide nodes' segments of the CSR row_ptr (n + 1
+// ints): wide_of[i] is node i's first segment or -1 when node i is not wide;
+// a wide node of degree d has (d + FC_SEG - 1) / FC_SEG consecutive
+// segments, and seg_node[s] is the node of segment s. It returns the number
+// of segments; with wide_of and seg_node NULL it only counts them.
+int fc_plan_wide(int n, const int *row_ptr, int *wide_of, int *seg_node);
 
 // fc_emulate runs the device algorithm serially on the host, on host arrays,
 // for checking the math without a GPU. pos and vel are updated in place.

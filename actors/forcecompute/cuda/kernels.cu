@@ -15,6 +15,7 @@
 #define FC_BLOCK 256
 
 static_assert(FC_BLOCK % FC_GROUP == 0 && FC_GROUP == 32, "walk groups must be whole warps");
+static_assert(FC_BLOCK % FC_WARP == 0 && FC_WARP == 32, "k_springs_wide's segments must be whole warps");
 
 static inline unsigned fc_blocks(int n) {
 	return (unsigned)((n + FC_BLOCK - 1) / FC_BLOCK);
@@ -27,7 +28,7 @@ static fc_soa fc_split(float *base, int n, int dims) {
 
 static fc_graph fc_graph_of(const fc_dev *d) {
 	fc_graph g = {d->n, d->row_ptr, d->col, d->weight, d->pin_of, d->pin_pos,
-	              d->con_row, d->con_col, d->con_len, d->con_k};
+	              d->con_row, d->con_col, d->con_len, d->con_k, d->wide_of, d->seg_node};
 	return g;
 }
 
@@ -184,15 +185,38 @@ __global__ void k_exact(int n, int dims, float eps2, fc_soa pos, fc_soa rep, flo
 	}
 }
 
+// k_springs_wide sums the springs of the wide nodes, one warp per segment:
+// each lane its share (fc_segment_lane), then a butterfly across the lanes
+// in a fixed order (lane_sum in emulate.cu), so the sums are the same bits
+// every run. A hub's thousands of springs would otherwise be gathered one
+// after another by its thread alone, and k_integrate would wait for it.
+__global__ void k_springs_wide(fc_params p, fc_graph g, int nseg, const float4 *near, float4 *part) {
+	const int t = blockIdx.x * blockDim.x + threadIdx.x;
+	const int s = t / FC_WARP, lane = t % FC_WARP;
+	if (s >= nseg) {
+		return; // the whole warp: s is the warp's
+	}
+	float v[3] = {0.0f, 0.0f, 0.0f};
+	fc_segment_lane(p, g, near, s, lane, v[0], v[1], v[2]);
+	for (int m = FC_WARP / 2; m > 0; m /= 2) {
+		for (int c = 0; c < 3; c++) {
+			v[c] += __shfl_xor_sync(0xffffffffu, v[c], m);
+		}
+	}
+	if (lane == 0) {
+		part[s] = make_float4(v[0], v[1], v[2], 0.0f);
+	}
+}
+
 // k_integrate advances every node; with ke != NULL it adds the kinetic
 // energy, summed per block in double.
-__global__ void k_integrate(fc_params p, fc_graph g, fc_soa pos, const float4 *near, fc_soa out, fc_soa vel,
-                            fc_soa rep, float alpha, double *ke) {
+__global__ void k_integrate(fc_params p, fc_graph g, fc_soa pos, const float4 *near, const float4 *part,
+                            fc_soa out, fc_soa vel, fc_soa rep, float alpha, double *ke) {
 	__shared__ double sh[FC_BLOCK];
 	int i = blockIdx.x * blockDim.x + threadIdx.x;
 	double e = 0.0;
 	if (i < g.n) {
-		e = fc_integrate(p, g, i, pos, near, out, vel, rep, alpha);
+		e = fc_integrate(p, g, i, pos, near, part, out, vel, rep, alpha);
 	}
 	if (ke == NULL) {
 		return;
@@ -331,8 +355,13 @@ cudaError_t fc_tick(fc_dev *d, float alpha, bool want_ke, cudaStream_t s, cudaEv
 		}
 	}
 	FC_PHASE(FC_PH_WALK);
+	const fc_graph g = fc_graph_of(d);
+	if (d->nseg > 0) {
+		k_springs_wide<<<fc_blocks(d->nseg * FC_WARP), FC_BLOCK, 0, s>>>(p, g, d->nseg, d->near, d->part);
+		FC_LAUNCHED("k_springs_wide");
+	}
 	if (n > 0) {
-		k_integrate<<<fc_blocks(n), FC_BLOCK, 0, s>>>(p, fc_graph_of(d), pos, d->near, out, vel, rep, alpha,
+		k_integrate<<<fc_blocks(n), FC_BLOCK, 0, s>>>(p, g, pos, d->near, d->part, out, vel, rep, alpha,
 		                                              want_ke ? d->ke : NULL);
 		FC_LAUNCHED("k_integrate");
 		d->cur ^= 1;

@@ -11,6 +11,8 @@
 
 #define FC_HD __host__ __device__ __forceinline__
 
+#define FC_WARP 32 // lanes of a warp
+
 // fc_graph is the device (or host) view of the CSR graph and constraints.
 struct fc_graph {
 	int n;
@@ -20,6 +22,7 @@ struct fc_graph {
 	const float *pin_pos; // 3 floats per pin
 	const int *con_row, *con_col;
 	const float *con_len, *con_k;
+	const int *wide_of, *seg_node; // fc_plan_wide's segments
 };
 
 // fc_soa points at dims blocks of n floats (z is NULL in 2D).
@@ -86,15 +89,43 @@ FC_HD void fc_spring(float k, float rest, float dx, float dy, float dz,
 	}
 }
 
+// fc_springs adds the springs at CSR entries lo, lo + step, ... below hi,
+// pulling a node at me, to (sx, sy, sz), in that order.
+FC_HD void fc_springs(const fc_params &p, const fc_graph &g, int lo, int hi, int step,
+                      const float4 *near, float4 me, float &sx, float &sy, float &sz) {
+	for (int k = lo; k < hi; k += step) {
+		const float4 q = near[g.col[k]];
+		float dz = p.dims == 3 ? q.z - me.z : 0.0f;
+		fc_spring(g.weight[k], p.rest_length, q.x - me.x, q.y - me.y, dz, sx, sy, sz);
+	}
+}
+
+// fc_segments is the number of segments of a node of degree d.
+FC_HD int fc_segments(int d) {
+	return d >= FC_WIDE ? (d + FC_SEG - 1) / FC_SEG : 0;
+}
+
+// fc_segment_lane adds lane's share of segment s to (sx, sy, sz): the
+// springs at its entries lane, lane + FC_WARP, ... k_springs_wide runs it
+// on every lane of a warp and adds the lanes up.
+FC_HD void fc_segment_lane(const fc_params &p, const fc_graph &g, const float4 *near, int s, int lane,
+                           float &sx, float &sy, float &sz) {
+	const int i = g.seg_node[s];
+	const int lo = g.row_ptr[i] + (s - g.wide_of[i]) * FC_SEG;
+	const int end = g.row_ptr[i + 1];
+	fc_springs(p, g, lo + lane, lo + FC_SEG < end ? lo + FC_SEG : end, FC_WARP, near, near[i], sx, sy, sz);
+}
+
 // fc_integrate advances node i by one tick, in the CPU kernel's order of
 // operations. pos is read for node i and near (the same positions as one
 // float4 per node, z 0 in 2D: one sector per neighbour instead of three) for
-// its neighbours and constraint partners; out receives the new position,
-// vel is updated in place; rep holds the repulsion without the RepelK
-// factor. It returns 0.5*|v|^2.
+// its neighbours and constraint partners; a wide node's springs are the sums
+// of its segments in part (k_springs_wide's). out receives the new
+// position, vel is updated in place; rep holds the repulsion without the
+// RepelK factor. It returns 0.5*|v|^2.
 FC_HD double fc_integrate(const fc_params &p, const fc_graph &g, int i,
-                          fc_soa pos, const float4 *near, fc_soa out, fc_soa vel, fc_soa rep,
-                          float alpha) {
+                          fc_soa pos, const float4 *near, const float4 *part, fc_soa out, fc_soa vel,
+                          fc_soa rep, float alpha) {
 	const bool d3 = p.dims == 3;
 	float xi = pos.x[i], yi = pos.y[i], zi = d3 ? pos.z[i] : 0.0f;
 	int pin = g.pin_of[i];
@@ -111,10 +142,16 @@ FC_HD double fc_integrate(const fc_params &p, const fc_graph &g, int i,
 	}
 
 	float sx = 0.0f, sy = 0.0f, sz = 0.0f;
-	for (int k = g.row_ptr[i]; k < g.row_ptr[i + 1]; k++) {
-		const float4 q = near[g.col[k]];
-		float dz = d3 ? q.z - zi : 0.0f;
-		fc_spring(g.weight[k], p.rest_length, q.x - xi, q.y - yi, dz, sx, sy, sz);
+	const int w = g.wide_of[i];
+	if (w < 0) {
+		fc_springs(p, g, g.row_ptr[i], g.row_ptr[i + 1], 1, near, make_float4(xi, yi, zi, 0.0f), sx, sy, sz);
+	} else {
+		const int end = w + fc_segments(g.row_ptr[i + 1] - g.row_ptr[i]);
+		for (int s = w; s < end; s++) {
+			sx += part[s].x;
+			sy += part[s].y;
+			sz += part[s].z;
+		}
 	}
 	float f[3];
 	f[0] = p.repel_k * rep.x[i] + p.spring_k * sx - p.center_gravity_k * xi;

@@ -23,6 +23,9 @@ struct fc_dev {
 	float *pin_pos;
 	int *con_row, *con_col;
 	float *con_len, *con_k;
+	int nseg;            // segments of the wide nodes (fc_plan_wide)
+	int *wide_of, *seg_node;
+	float4 *part;        // each segment's spring sum, k_springs_wide's
 	uint64_t *key[2];
 	int *idx[2];
 	float4 *body;
