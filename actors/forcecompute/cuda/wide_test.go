@@ -80,11 +80,35 @@ func displacements(t *testing.T, k kernel.Kernel, g kernel.Graph, dims int) []fl
 	return end
 }
 
+// hubs are the degrees of hubGraph's hubs: both sides of FC_WIDE and of a
+// segment's end, and a hub of several segments.
+var hubs = []int{31, 32, 33, 255, 256, 257, 1500}
+
+// checkHubs fails t unless every hub's move in got is within tol of its
+// move in want (relative error) and returns the largest error.
+func checkHubs(t *testing.T, g kernel.Graph, dims int, want, got []float32, tol float64) float64 {
+	t.Helper()
+	worst := 0.0
+	for h := range hubs {
+		var diff, ref float64
+		for c := 0; c < dims; c++ {
+			j := c*g.Nodes + h
+			diff += (float64(got[j]) - float64(want[j])) * (float64(got[j]) - float64(want[j]))
+			ref += float64(want[j]) * float64(want[j])
+		}
+		e := math.Sqrt(diff / ref)
+		worst = math.Max(worst, e)
+		if !(e <= tol) {
+			t.Errorf("hub %d (degree %d): moved %v, want %v: relative error %.2e, want <= %g",
+				h, g.RowPtr[h+1]-g.RowPtr[h], vec(got, g.Nodes, dims, h), vec(want, g.Nodes, dims, h), e, tol)
+		}
+	}
+	return worst
+}
+
 // The springs of wide nodes, summed warp-wise as on the device, move every
-// hub as the CPU kernel's serial sum does (relative error per hub, Theta 0),
-// segment boundaries included.
+// hub as the CPU kernel's serial sum does (Theta 0).
 func TestEmulatedWideNodesMatchCPU(t *testing.T) {
-	hubs := []int{31, 32, 33, 255, 256, 257, 1500}
 	for _, dims := range []int{2, 3} {
 		t.Run(fmt.Sprintf("%dD", dims), func(t *testing.T) {
 			p := kernel.Defaults()
@@ -92,22 +116,26 @@ func TestEmulatedWideNodesMatchCPU(t *testing.T) {
 			g := hubGraph(2000, hubs)
 			want := displacements(t, newCPU(t, p), g, dims)
 			got := displacements(t, newHostKernel(p), g, dims)
-			worst := 0.0
-			for h := range hubs {
-				var diff, ref float64
-				for c := 0; c < dims; c++ {
-					j := c*g.Nodes + h
-					diff += (float64(got[j]) - float64(want[j])) * (float64(got[j]) - float64(want[j]))
-					ref += float64(want[j]) * float64(want[j])
-				}
-				e := math.Sqrt(diff / ref)
-				worst = math.Max(worst, e)
-				if !(e <= 1e-4) {
-					t.Errorf("hub %d (degree %d): moved %v, cpu %v: relative error %.2e, want <= 1e-4",
-						h, g.RowPtr[h+1]-g.RowPtr[h], vec(got, g.Nodes, dims, h), vec(want, g.Nodes, dims, h), e)
-				}
+			t.Logf("largest relative error of a hub's move: %.2e", checkHubs(t, g, dims, want, got, 1e-4))
+		})
+	}
+}
+
+// On the GPU, k_springs_wide moves every hub as the host emulation does
+// (gpu-check's gate, 1e-4), and twice the same bits.
+func TestGPUWideNodesMatchEmulation(t *testing.T) {
+	requireGPU(t)
+	for _, dims := range []int{2, 3} {
+		t.Run(fmt.Sprintf("%dD", dims), func(t *testing.T) {
+			p := kernel.Defaults()
+			p.Dims, p.Theta = dims, 0
+			g := hubGraph(2000, hubs)
+			want := displacements(t, newHostKernel(p), g, dims)
+			got := displacements(t, newGPU(t, p), g, dims)
+			t.Logf("largest relative error of a hub's move: %.2e", checkHubs(t, g, dims, want, got, 1e-4))
+			if again := displacements(t, newGPU(t, p), g, dims); !slices.Equal(got, again) {
+				t.Error("two GPU runs of the same tick differ")
 			}
-			t.Logf("largest relative error of a hub's move: %.2e", worst)
 		})
 	}
 }
