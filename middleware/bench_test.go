@@ -20,23 +20,7 @@ import (
 // message (cpu-ns/msg: what moves least when other work shares the
 // machine).
 func BenchmarkThroughput(b *testing.B) {
-	b.Run("Plain", func(b *testing.B) {
-		sys := newSystem(b)
-		done, count := sink(b.N)
-		pid := spawn(b, sys, actor.PropsFromFunc(count))
-		root := actor.NewRootContext(sys, nil)
-		msg := &testpb.Work{}
-		cpu := cpuTime()
-		b.ReportAllocs()
-		b.ResetTimer()
-		for range b.N {
-			root.Send(pid, msg)
-		}
-		<-done
-		b.StopTimer()
-		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msg/s")
-		b.ReportMetric(float64(cpuTime()-cpu)/float64(b.N), "cpu-ns/msg")
-	})
+	b.Run("Plain", func(b *testing.B) { throughputPlain(b, sink) })
 	b.Run("Untracked", func(b *testing.B) { // through the middleware, not registered
 		sys := newSystem(b)
 		d := mustNew(b, sys)
@@ -52,38 +36,102 @@ func BenchmarkThroughput(b *testing.B) {
 		<-done
 		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msg/s")
 	})
-	b.Run("Tracked", func(b *testing.B) {
-		sys := newSystem(b)
-		f := newFlight(1024) // pending at most; the sender resumes at half
-		var failed atomic.Int64
-		done := make(chan struct{})
-		d := mustNew(b, sys, Track[*testpb.Work](kindWork), WithOutcome(func(o Outcome) {
-			if o.Result != messaging.ResultSuccess {
-				failed.Add(1)
+	b.Run("Tracked", func(b *testing.B) { throughputTracked(b, sink) })
+}
+
+// BenchmarkThroughputWork is Plain and Tracked of BenchmarkThroughput with
+// a handler that works about 1 µs per message (a calibrated spin), to show
+// what tracking costs next to some work rather than none.
+func BenchmarkThroughputWork(b *testing.B) {
+	iters := spinFor(time.Microsecond)
+	busy := func(n int) (chan struct{}, actor.ReceiveFunc) {
+		done, count := sink(n)
+		return done, func(ctx actor.Context) {
+			if _, ok := ctx.Message().(*testpb.Work); ok {
+				spinSink.Add(spin(iters))
 			}
-			if f.release() == int64(b.N) {
-				close(done)
-			}
-		}))
-		_, count := sink(b.N)
-		pid := spawn(b, sys, actor.PropsFromFunc(count, d.PropsOption()))
-		root := d.RootContext()
-		msg := &testpb.Work{}
-		cpu := cpuTime()
-		b.ReportAllocs()
-		b.ResetTimer()
-		for range b.N {
-			f.acquire()
-			root.Send(pid, msg)
+			count(ctx)
 		}
-		<-done
-		b.StopTimer()
-		if n := failed.Load(); n > 0 {
-			b.Fatalf("%d of %d messages not a Success", n, b.N)
+	}
+	b.Run("Plain", func(b *testing.B) { throughputPlain(b, busy) })
+	b.Run("Tracked", func(b *testing.B) { throughputTracked(b, busy) })
+}
+
+// throughputPlain is BenchmarkThroughput/Plain with the handler handler
+// makes (a channel closed after n messages, and the handler).
+func throughputPlain(b *testing.B, handler func(n int) (chan struct{}, actor.ReceiveFunc)) {
+	sys := newSystem(b)
+	done, count := handler(b.N)
+	pid := spawn(b, sys, actor.PropsFromFunc(count))
+	root := actor.NewRootContext(sys, nil)
+	msg := &testpb.Work{}
+	cpu := cpuTime()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		root.Send(pid, msg)
+	}
+	<-done
+	b.StopTimer()
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msg/s")
+	b.ReportMetric(float64(cpuTime()-cpu)/float64(b.N), "cpu-ns/msg")
+}
+
+// throughputTracked is BenchmarkThroughput/Tracked with the handler
+// handler makes.
+func throughputTracked(b *testing.B, handler func(n int) (chan struct{}, actor.ReceiveFunc)) {
+	sys := newSystem(b)
+	f := newFlight(1024) // pending at most; the sender resumes at half
+	var failed atomic.Int64
+	done := make(chan struct{})
+	d := mustNew(b, sys, Track[*testpb.Work](kindWork), WithOutcome(func(o Outcome) {
+		if o.Result != messaging.ResultSuccess {
+			failed.Add(1)
 		}
-		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msg/s")
-		b.ReportMetric(float64(cpuTime()-cpu)/float64(b.N), "cpu-ns/msg")
-	})
+		if f.release() == int64(b.N) {
+			close(done)
+		}
+	}))
+	_, count := handler(b.N)
+	pid := spawn(b, sys, actor.PropsFromFunc(count, d.PropsOption()))
+	root := d.RootContext()
+	msg := &testpb.Work{}
+	cpu := cpuTime()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		f.acquire()
+		root.Send(pid, msg)
+	}
+	<-done
+	b.StopTimer()
+	if n := failed.Load(); n > 0 {
+		b.Fatalf("%d of %d messages not a Success", n, b.N)
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msg/s")
+	b.ReportMetric(float64(cpuTime()-cpu)/float64(b.N), "cpu-ns/msg")
+}
+
+// spin runs iters steps of xorshift, work the compiler cannot drop.
+func spin(iters int) uint64 {
+	x := uint64(88172645463325252)
+	for range iters {
+		x ^= x << 13
+		x ^= x >> 7
+		x ^= x << 17
+	}
+	return x
+}
+
+var spinSink atomic.Uint64
+
+// spinFor returns the spin iterations that take about d here.
+func spinFor(d time.Duration) int {
+	const probe = 1 << 20
+	start := time.Now()
+	spinSink.Add(spin(probe))
+	per := float64(time.Since(start)) / probe
+	return max(1, int(float64(d)/per))
 }
 
 // sink returns a handler that counts *testpb.Work, and a channel closed at n.
