@@ -90,3 +90,48 @@ func TestOpenCUDA(t *testing.T) {
 		t.Fatalf("Open(cuda) error %q does not carry the reason %q", err, reason)
 	}
 }
+
+// fakeDevice makes Open see a usable device whose kernel is the CPU one
+// renamed, and whose self-check returns check, until the test ends.
+func fakeDevice(t *testing.T, check error) {
+	avail, newK, self := cudaAvailable, cudaNew, cudaSelfCheck
+	t.Cleanup(func() { cudaAvailable, cudaNew, cudaSelfCheck = avail, newK, self })
+	cudaAvailable = func() (bool, string) { return true, "" }
+	cudaNew = func(p kernel.Params) (kernel.Kernel, error) {
+		k, err := openCPU(p)
+		return fakeCUDA{k}, err
+	}
+	cudaSelfCheck = func() error { return check }
+}
+
+type fakeCUDA struct{ kernel.Kernel }
+
+func (fakeCUDA) Name() string { return "cuda" }
+
+// TestOpenSelfCheck: a device that passes its self-check is used; one that
+// fails it is not: "cuda" returns the error, "auto" warns and falls back to
+// the CPU kernel.
+func TestOpenSelfCheck(t *testing.T) {
+	t.Run("passes", func(t *testing.T) {
+		fakeDevice(t, nil)
+		for _, b := range []string{BackendCUDA, BackendAuto} {
+			if k, _, err := open(t, b, kernel.Defaults()); err != nil || k.Name() != "cuda" {
+				t.Errorf("Open(%s) = %v, %v: want the cuda kernel", b, k, err)
+			}
+		}
+	})
+	t.Run("fails", func(t *testing.T) {
+		fakeDevice(t, errors.New("differs by 0.5"))
+		if _, _, err := open(t, BackendCUDA, kernel.Defaults()); err == nil ||
+			!strings.Contains(err.Error(), "self-check: differs by 0.5") {
+			t.Errorf("Open(cuda) = %v, want the self-check's error", err)
+		}
+		k, logged, err := open(t, BackendAuto, kernel.Defaults())
+		if err != nil || k.Name() != "cpu" {
+			t.Fatalf("Open(auto) = %v, %v: want the cpu kernel", k, err)
+		}
+		if !strings.Contains(logged, "level=WARN") || !strings.Contains(logged, "differs by 0.5") {
+			t.Errorf("log %q: want a warning with the self-check's error", logged)
+		}
+	})
+}

@@ -40,3 +40,8 @@ func EmulateTree(p kernel.Params, n int, pos []float32, sortBits, criterion int)
 func DeviceInfo() (string, error) {
 	return "", errors.New("cuda: " + notCompiled)
 }
+
+// SelfCheck fails in this build: CUDA is not compiled in.
+func SelfCheck() error {
+	return errors.New("cuda: " + notCompiled)
+}

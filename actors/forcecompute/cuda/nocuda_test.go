@@ -3,6 +3,7 @@
 package cuda
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/protoack/protoack/actors/forcecompute/kernel"
@@ -24,6 +25,9 @@ func TestNotCompiledIn(t *testing.T) {
 	}
 	if k, err := NewEmulated(kernel.Defaults()); k != nil || err == nil {
 		t.Errorf("NewEmulated = %v, %v; want an error", k, err)
+	}
+	if err := SelfCheck(); err == nil || !strings.Contains(err.Error(), "not compiled in") {
+		t.Errorf("SelfCheck = %v; want an error saying CUDA is not compiled in", err)
 	}
 	if _, err := EmulateTree(kernel.Defaults(), 2, make([]float32, 6), 48, WalkVote); err == nil {
 		t.Error("EmulateTree succeeded without CUDA")
