@@ -112,7 +112,7 @@ func (c countingConn) Write(b []byte) (int, error) {
 func TestRemoteNode(t *testing.T) {
 	env := os.Getenv(nodeEnv)
 	if env == "" {
-		t.Skip("child process of TestRemoteRestart")
+		t.Skip("not a test: the node the remote tests and benchmarks start as a child process, with " + nodeEnv + " set")
 	}
 	portText, senderAddr, _ := strings.Cut(env, " ")
 	port, err := strconv.Atoi(portText)
@@ -315,9 +315,6 @@ func (c *child) drain(t testing.TB) {
 // stopped and a new one started on the same address. Every message ends
 // processed exactly once, or reported.
 func TestRemoteRestart(t *testing.T) {
-	if os.Getenv(nodeEnv) != "" {
-		t.Skip("in the child process")
-	}
 	const n, inFlight = 300, 20
 	portA, portB := freePort(t), freePort(t)
 	gone := readersGone{ch: make(chan struct{}, 8)}
@@ -464,12 +461,9 @@ const notConnectedEnv = "PROTOACK_NOT_CONNECTED"
 // (one remote per process: a second one races on grpc's global logger, see
 // startRemote) and reports whether this is that child, which runs the
 // test's body. Otherwise it fails t unless the child passed, and returns
-// the child's output. In a node process (TestRemoteNode's) it skips.
+// the child's output.
 func ownProcess(t *testing.T, env string) (out string, child bool) {
 	t.Helper()
-	if os.Getenv(nodeEnv) != "" {
-		t.Skip("in the child process")
-	}
 	if os.Getenv(env) != "" {
 		return "", true
 	}
