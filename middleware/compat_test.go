@@ -1,7 +1,6 @@
 package middleware
 
 import (
-	"log/slog"
 	"os"
 	"strconv"
 	"strings"
@@ -50,11 +49,7 @@ func TestRemoteOldReceiver(t *testing.T) {
 	}
 	const n = 300
 	portA, portB := freePort(t), freePort(t)
-	gone := readersGone{ch: make(chan struct{}, 8)}
-	sys, rem := startRemoteLogging(portA, func(*actor.ActorSystem) *slog.Logger { return slog.New(gone) })
-	defer sys.Shutdown()
-	defer rem.Shutdown(true)
-	defer stop(t, sys, spawnFence(t, sys))
+	sys, gone := startSender(t, portA)
 	out := newOutcomes(n)
 	// Every message within an hour of the one before opens or joins a
 	// batch, however slow the machine: only the capability holds them back.

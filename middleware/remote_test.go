@@ -317,11 +317,7 @@ func (c *child) drain(t testing.TB) {
 func TestRemoteRestart(t *testing.T) {
 	const n, inFlight = 300, 20
 	portA, portB := freePort(t), freePort(t)
-	gone := readersGone{ch: make(chan struct{}, 8)}
-	sys, rem := startRemoteLogging(portA, func(*actor.ActorSystem) *slog.Logger { return slog.New(gone) })
-	defer sys.Shutdown()
-	defer rem.Shutdown(true)
-	defer stop(t, sys, spawnFence(t, sys))
+	sys, gone := startSender(t, portA)
 
 	slots := make(chan struct{}, inFlight)
 	done := make(chan Outcome, n)
@@ -478,6 +474,19 @@ func ownProcess(t *testing.T, env string) (out string, child bool) {
 
 // readersGone is a slog.Handler that signals each inbound remote
 // connection protoactor's endpoint manager has forgotten, as it logs it.
+// startSender starts the sending node of a remote test on port, with its
+// fence actor, all stopped when the test ends; gone signals each
+// connection the remote closed.
+func startSender(t *testing.T, port int) (*actor.ActorSystem, readersGone) {
+	gone := readersGone{ch: make(chan struct{}, 8)}
+	sys, rem := startRemoteLogging(port, func(*actor.ActorSystem) *slog.Logger { return slog.New(gone) })
+	t.Cleanup(sys.Shutdown)
+	t.Cleanup(func() { rem.Shutdown(true) })
+	fence := spawnFence(t, sys)
+	t.Cleanup(func() { stop(t, sys, fence) })
+	return sys, gone
+}
+
 type readersGone struct{ ch chan struct{} }
 
 func (g readersGone) Enabled(context.Context, slog.Level) bool { return true }

@@ -2,7 +2,6 @@ package middleware
 
 import (
 	"errors"
-	"log/slog"
 	"strconv"
 	"strings"
 	"sync"
@@ -305,11 +304,7 @@ func TestRemoteBatches(t *testing.T) {
 	}
 	const n = 1000
 	portA, portB := freePort(t), freePort(t)
-	gone := readersGone{ch: make(chan struct{}, 8)}
-	sys, rem := startRemoteLogging(portA, func(*actor.ActorSystem) *slog.Logger { return slog.New(gone) })
-	defer sys.Shutdown()
-	defer rem.Shutdown(true)
-	defer stop(t, sys, spawnFence(t, sys))
+	sys, gone := startSender(t, portA)
 	out := newOutcomes(n)
 	l := &batchLink{drop: 1, copies: 2}
 	pol := messaging.Policy{Timeout: 300 * time.Millisecond, MaxRetries: 20,
