@@ -174,21 +174,16 @@ func (t *Tracker) Acknowledge(a Ack) AckResult { return t.acknowledgeOne(&a, nil
 // not nil.
 func (t *Tracker) acknowledgeOne(a *Ack, into *[]Outcome) AckResult {
 	s := t.shard(a.ID)
-	var o Outcome
+	var o [1]Outcome
 	s.mu.Lock()
 	now := t.now()
-	r, ended := s.core.acknowledge(now, a, &o)
+	r, ended := s.core.acknowledge(now, a, &o[0])
 	if r == AckMatched && !ended {
 		s.rearm(now) // a Failed ack scheduled a retry
 	}
 	s.mu.Unlock()
-	switch {
-	case ended && into != nil:
-		t.pending.Add(-1)
-		t.logUndelivered(&o)
-		*into = append(*into, o)
-	case ended:
-		t.report(&o)
+	if ended {
+		t.reportAll(o[:], into)
 	}
 	return r
 }

@@ -138,36 +138,38 @@ func (d *Delivery) toActor() bool { return d.cfg.acksToActor || d.cfg.outcomesTo
 // onOutcome forgets the message's route and queues its Outcome for the
 // application. It runs on whatever goroutine ended the message.
 func (d *Delivery) onOutcome(o messaging.Outcome) {
-	p, _ := o.Data.(*pending)
-	if p != nil {
-		d.routes.remove(p)
+	if q, ok := d.settle(o); ok {
+		d.outcomes.push(q.o, q.self)
 	}
-	if !d.toApp() || p == nil {
-		return
-	}
-	o.Data = nil
-	d.outcomes.push(Outcome{Outcome: o, Message: p.msg, Target: p.target}, p.self)
 }
 
 // onOutcomes is onOutcome for the drain's batch (localacks.go): the
 // outcomes are queued for the application under one lock. buf is scratch
 // space, returned for reuse.
 func (d *Delivery) onOutcomes(os []messaging.Outcome, buf []queuedOutcome) []queuedOutcome {
-	toApp := d.toApp()
 	for i := range os {
-		p, _ := os[i].Data.(*pending)
-		if p == nil {
-			continue
-		}
-		d.routes.remove(p)
-		if toApp {
-			os[i].Data = nil
-			buf = append(buf, queuedOutcome{Outcome{Outcome: os[i], Message: p.msg, Target: p.target}, p.self})
+		if q, ok := d.settle(os[i]); ok {
+			buf = append(buf, q)
 		}
 	}
 	d.outcomes.pushAll(buf)
 	clear(buf) // no references kept
 	return buf[:0]
+}
+
+// settle forgets the route of o's message and returns what the
+// application is to get of o, if anything.
+func (d *Delivery) settle(o messaging.Outcome) (queuedOutcome, bool) {
+	p, _ := o.Data.(*pending)
+	if p == nil {
+		return queuedOutcome{}, false
+	}
+	d.routes.remove(p)
+	if !d.toApp() {
+		return queuedOutcome{}, false
+	}
+	o.Data = nil
+	return queuedOutcome{Outcome{Outcome: o, Message: p.msg, Target: p.target}, p.self}, true
 }
 
 // deliver hands one outcome to the application, on the outcome goroutine.

@@ -52,10 +52,7 @@ func (q *outcomeQueue) push(o Outcome, self *actor.PID) {
 	q.items = append(q.items, queuedOutcome{o, self})
 	q.mu.Unlock()
 	if wake {
-		select {
-		case q.wake <- struct{}{}:
-		default:
-		}
+		q.signal()
 	}
 }
 
@@ -76,10 +73,15 @@ func (q *outcomeQueue) pushAll(os []queuedOutcome) {
 	q.items = append(q.items, os...)
 	q.mu.Unlock()
 	if wake {
-		select {
-		case q.wake <- struct{}{}:
-		default:
-		}
+		q.signal()
+	}
+}
+
+// signal wakes the goroutine, unless a wake-up is pending already.
+func (q *outcomeQueue) signal() {
+	select {
+	case q.wake <- struct{}{}:
+	default:
 	}
 }
 
@@ -112,9 +114,6 @@ func (q *outcomeQueue) close() {
 	q.mu.Lock()
 	q.closed = true
 	q.mu.Unlock()
-	select {
-	case q.wake <- struct{}{}:
-	default:
-	}
+	q.signal()
 	<-q.done
 }
