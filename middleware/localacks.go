@@ -10,11 +10,12 @@ import (
 // receiver in one process, one Delivery) off the receiving actor: the
 // receiver queues the ack and goes on to its next message, and a drain
 // goroutine, which exists only while the queue has acks, feeds them to
-// the tracker in order, a batch at a time (AcknowledgeAll: a tracker
+// the tracker in order, a batch at a time (AcknowledgeInto: a tracker
 // shard's lock once per batch), stamping the acks' times (one clock
-// reading per batch, not one per ack on the receiving actor). The receiving actor, the bottleneck of an
-// in-process stream, so does a third less per message. After Close
-// begins, acks are applied by their caller, as before.
+// reading per batch, not one per ack on the receiving actor). The
+// receiving actor, the bottleneck of an in-process stream, so does a third
+// less per message. After Close begins, acks are applied by their caller,
+// as before.
 type localAcks struct {
 	d       *Delivery
 	mu      sync.Mutex

@@ -4,7 +4,6 @@ package cuda
 
 import (
 	"fmt"
-	"math/rand/v2"
 	"sync"
 
 	"github.com/protoack/protoack/actors/forcecompute/cuda/internal/compare"
@@ -64,21 +63,11 @@ func selfCheck(newDevice, newHost func(kernel.Params) (kernel.Kernel, error)) er
 	return nil
 }
 
-// selfCheckGraph is n nodes with preferential attachment, two links each,
-// plus a hub linked to every third node (several segments of wide springs)
-// and one linked to every 40th (one segment).
+// selfCheckGraph is compare.Graph's n nodes plus a hub linked to every
+// third node (several segments of wide springs) and one linked to every
+// 40th (one segment).
 func selfCheckGraph(n int) kernel.Graph {
-	rng := rand.New(rand.NewPCG(1, 0x5E1F))
-	edges := make([]kernel.Edge, 0, 3*n)
-	for v := 1; v < n; v++ {
-		for range 2 {
-			u := int32(rng.IntN(v))
-			if len(edges) > 0 && rng.IntN(2) == 0 {
-				u = edges[rng.IntN(len(edges))].B
-			}
-			edges = append(edges, kernel.Edge{A: int32(v), B: u, Weight: 0.5 + rng.Float32()})
-		}
-	}
+	edges := compare.Edges(n, 1)
 	for v := 3; v < n; v += 3 {
 		edges = append(edges, kernel.Edge{A: 0, B: int32(v), Weight: 1})
 	}

@@ -12,6 +12,12 @@ import (
 // weights in [0.5, 2). About 1% of nodes add no edges of their own, and the
 // first edge is repeated once, so isolated nodes and duplicate edges occur.
 func Graph(n int, seed uint64) kernel.Graph {
+	g, _ := kernel.FromEdges(n, Edges(n, seed)) // every index is in range
+	return g
+}
+
+// Edges returns Graph's edges, for a caller that adds its own.
+func Edges(n int, seed uint64) []kernel.Edge {
 	rng := rand.New(rand.NewPCG(seed, 0xC0DA))
 	edges := make([]kernel.Edge, 0, 2*n)
 	for v := 1; v < n; v++ {
@@ -33,8 +39,7 @@ func Graph(n int, seed uint64) kernel.Graph {
 	if len(edges) > 0 {
 		edges = append(edges, edges[0])
 	}
-	g, _ := kernel.FromEdges(n, edges) // every index is in range
-	return g
+	return edges
 }
 
 // Constraints returns a few pins and distance constraints on n >= 8 nodes,
