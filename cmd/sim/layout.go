@@ -130,10 +130,12 @@ func layout(ctx context.Context, o options, stdin io.Reader, stdout, stderr io.W
 		}
 	}
 	// Drain while ForceCompute still runs: a re-sent step whose ack was
-	// lost is then re-acked, not ended as a dead letter by the stop.
+	// lost is then re-acked, not ended as a dead letter by the stop. What
+	// is still pending then becomes Abandoned, before the stop: the books
+	// are final, and the stop can add no dead letter to them.
 	drain(d, drainFor)
+	_ = d.Close()
 	_ = system.Root.StopFuture(pid).Wait()
-	_ = d.Close() // what is still pending becomes Abandoned: the books are final
 	remote := rr.report(system, st)
 	r := newReport(g, o, st, settled, time.Since(start), d.Tracker().Summary())
 	r.Remote = remote

@@ -64,8 +64,8 @@ func serveLive(ctx context.Context, o options, sim *liveSim, sink *outcomeSink, 
 	// flight has its outcome.
 	sim.system.Root.Send(sim.pid, &protocol.Pause{}) // the step in flight completes
 	drain(sim.d, drainFor)
+	_ = sim.d.Close() // before the stop, which so can add no dead letter
 	_ = sim.system.Root.StopFuture(sim.pid).Wait()
-	_ = sim.d.Close()
 	fmt.Fprint(stdout, sim.d.Tracker().Summary())
 	return nil
 }
