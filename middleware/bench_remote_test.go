@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/asynkron/protoactor-go/actor"
+	"github.com/protoack/protoack/internal/cputime"
 	"github.com/protoack/protoack/messaging"
 	"github.com/protoack/protoack/middleware/internal/testpb"
 )
@@ -67,7 +68,7 @@ func BenchmarkThroughputRemote(b *testing.B) {
 	ask(0) // warms the connections up
 	measure := func(b *testing.B, send func(msg *testpb.Work), wait func()) {
 		counted, out, back := ask(0), wireBytes.Load(), ask(1)
-		cpu, childCPU := cpuTime(), ask(2)
+		cpu, childCPU := cputime.Process(), ask(2)
 		msg := &testpb.Work{}
 		b.ReportAllocs()
 		b.ResetTimer()
@@ -81,7 +82,7 @@ func BenchmarkThroughputRemote(b *testing.B) {
 		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msg/s")
 		b.ReportMetric(float64(wireBytes.Load()-out)/float64(b.N), "out-B/msg")
 		b.ReportMetric(float64(ask(1)-back)/float64(b.N), "back-B/msg")
-		b.ReportMetric(float64(cpuTime()-cpu)/float64(b.N), "send-cpu-ns/msg")
+		b.ReportMetric(float64(cputime.Process()-cpu)/float64(b.N), "send-cpu-ns/msg")
 		b.ReportMetric(float64(ask(2)-childCPU)/float64(b.N), "recv-cpu-ns/msg")
 	}
 	b.Run("Plain", func(b *testing.B) {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
+	"github.com/protoack/protoack/internal/cputime"
 	"github.com/protoack/protoack/messaging"
 	"github.com/protoack/protoack/middleware/internal/testpb"
 )
@@ -69,7 +70,7 @@ func throughputPlain(b *testing.B, handler func(n int) (chan struct{}, actor.Rec
 	pid := spawn(b, sys, actor.PropsFromFunc(count))
 	root := actor.NewRootContext(sys, nil)
 	msg := &testpb.Work{}
-	cpu := cpuTime()
+	cpu := cputime.Process()
 	b.ReportAllocs()
 	b.ResetTimer()
 	for range b.N {
@@ -78,7 +79,7 @@ func throughputPlain(b *testing.B, handler func(n int) (chan struct{}, actor.Rec
 	<-done
 	b.StopTimer()
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msg/s")
-	b.ReportMetric(float64(cpuTime()-cpu)/float64(b.N), "cpu-ns/msg")
+	b.ReportMetric(float64(cputime.Process()-cpu)/float64(b.N), "cpu-ns/msg")
 }
 
 // throughputPlainAck is BenchmarkThroughput/PlainAck.
@@ -99,7 +100,7 @@ func throughputPlainAck(b *testing.B) {
 	}))
 	root := actor.NewRootContext(sys, nil)
 	msg := &testpb.Work{}
-	cpu := cpuTime()
+	cpu := cputime.Process()
 	b.ReportAllocs()
 	b.ResetTimer()
 	for range b.N {
@@ -109,7 +110,7 @@ func throughputPlainAck(b *testing.B) {
 	<-done
 	b.StopTimer()
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msg/s")
-	b.ReportMetric(float64(cpuTime()-cpu)/float64(b.N), "cpu-ns/msg")
+	b.ReportMetric(float64(cputime.Process()-cpu)/float64(b.N), "cpu-ns/msg")
 }
 
 // throughputTracked is BenchmarkThroughput/Tracked with the handler
@@ -131,7 +132,7 @@ func throughputTracked(b *testing.B, handler func(n int) (chan struct{}, actor.R
 	pid := spawn(b, sys, actor.PropsFromFunc(count, d.PropsOption()))
 	root := d.RootContext()
 	msg := &testpb.Work{}
-	cpu := cpuTime()
+	cpu := cputime.Process()
 	b.ReportAllocs()
 	b.ResetTimer()
 	for range b.N {
@@ -144,7 +145,7 @@ func throughputTracked(b *testing.B, handler func(n int) (chan struct{}, actor.R
 		b.Fatalf("%d of %d messages not a Success", n, b.N)
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msg/s")
-	b.ReportMetric(float64(cpuTime()-cpu)/float64(b.N), "cpu-ns/msg")
+	b.ReportMetric(float64(cputime.Process()-cpu)/float64(b.N), "cpu-ns/msg")
 }
 
 // spin runs iters steps of xorshift, work the compiler cannot drop.

@@ -14,12 +14,12 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
 	"github.com/asynkron/protoactor-go/remote"
+	"github.com/protoack/protoack/internal/cputime"
 	"github.com/protoack/protoack/messaging"
 	"github.com/protoack/protoack/middleware/internal/testpb"
 	"google.golang.org/grpc"
@@ -66,16 +66,6 @@ func startRemoteLogging(port int, logger func(*actor.ActorSystem) *slog.Logger) 
 		grpc.WithContextDialer(countingDial))))
 	r.Start()
 	return sys, r
-}
-
-// cpuTime returns the CPU time this process has used, in nanoseconds
-// (user and system), for the benchmarks.
-func cpuTime() int64 {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return ru.Utime.Nano() + ru.Stime.Nano()
 }
 
 // wireBytes counts the bytes this process wrote on the connections its
@@ -183,7 +173,7 @@ func TestRemoteNode(t *testing.T) {
 				return
 			}
 			if m.Seq == 2 {
-				ctx.Respond(&testpb.Plain{Seq: cpuTime()})
+				ctx.Respond(&testpb.Plain{Seq: cputime.Process()})
 				return
 			}
 			ctx.Respond(&testpb.Plain{Seq: sunk})
