@@ -68,18 +68,7 @@ func throughputPlain(b *testing.B, handler func(n int) (chan struct{}, actor.Rec
 	sys := newSystem(b)
 	done, count := handler(b.N)
 	pid := spawn(b, sys, actor.PropsFromFunc(count))
-	root := actor.NewRootContext(sys, nil)
-	msg := &testpb.Work{}
-	cpu := cputime.Process()
-	b.ReportAllocs()
-	b.ResetTimer()
-	for range b.N {
-		root.Send(pid, msg)
-	}
-	<-done
-	b.StopTimer()
-	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msg/s")
-	b.ReportMetric(float64(cputime.Process()-cpu)/float64(b.N), "cpu-ns/msg")
+	timedSends(b, actor.NewRootContext(sys, nil), pid, nil, done, nil)
 }
 
 // throughputPlainAck is BenchmarkThroughput/PlainAck.
@@ -98,19 +87,7 @@ func throughputPlainAck(b *testing.B) {
 			ctx.Send(acks, ack)
 		}
 	}))
-	root := actor.NewRootContext(sys, nil)
-	msg := &testpb.Work{}
-	cpu := cputime.Process()
-	b.ReportAllocs()
-	b.ResetTimer()
-	for range b.N {
-		f.acquire()
-		root.Send(pid, msg)
-	}
-	<-done
-	b.StopTimer()
-	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msg/s")
-	b.ReportMetric(float64(cputime.Process()-cpu)/float64(b.N), "cpu-ns/msg")
+	timedSends(b, actor.NewRootContext(sys, nil), pid, f, done, nil)
 }
 
 // throughputTracked is BenchmarkThroughput/Tracked with the handler
@@ -130,19 +107,31 @@ func throughputTracked(b *testing.B, handler func(n int) (chan struct{}, actor.R
 	}))
 	_, count := handler(b.N)
 	pid := spawn(b, sys, actor.PropsFromFunc(count, d.PropsOption()))
-	root := d.RootContext()
+	timedSends(b, d.RootContext(), pid, f, done, func() {
+		if n := failed.Load(); n > 0 {
+			b.Fatalf("%d of %d messages not a Success", n, b.N)
+		}
+	})
+}
+
+// timedSends times b.N sends of one *testpb.Work from root to pid, each after
+// f.acquire when f is not nil, until done is closed; then it runs check,
+// if not nil, and reports msg/s and the process's CPU time per message.
+func timedSends(b *testing.B, root *actor.RootContext, pid *actor.PID, f *flight, done <-chan struct{}, check func()) {
 	msg := &testpb.Work{}
 	cpu := cputime.Process()
 	b.ReportAllocs()
 	b.ResetTimer()
 	for range b.N {
-		f.acquire()
+		if f != nil {
+			f.acquire()
+		}
 		root.Send(pid, msg)
 	}
 	<-done
 	b.StopTimer()
-	if n := failed.Load(); n > 0 {
-		b.Fatalf("%d of %d messages not a Success", n, b.N)
+	if check != nil {
+		check()
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msg/s")
 	b.ReportMetric(float64(cputime.Process()-cpu)/float64(b.N), "cpu-ns/msg")
