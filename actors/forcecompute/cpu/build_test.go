@@ -200,21 +200,30 @@ func peeled(size int) func(i, c int) float32 {
 	}
 }
 
-// buildOn builds the tree over positions pos with w workers and returns
-// the walk's cells and the serial build's over the same sorted order.
-func buildOn(t *testing.T, dims, w int, pos []float32) (got, ref []refCell, tr *tree) {
+// edgeless returns a kernel of the default parameters with dims and w
+// workers, holding n nodes and no edges; the caller closes it.
+func edgeless(t *testing.T, dims, w, n int) *Kernel {
 	t.Helper()
-	n := len(pos) / dims
 	p := kernel.Defaults()
 	p.Dims, p.Workers = dims, w
 	k, err := New(p)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer k.Close()
 	if err := k.Upload(kernel.Graph{Nodes: n, RowPtr: make([]int32, n+1)}); err != nil {
+		k.Close()
 		t.Fatal(err)
 	}
+	return k
+}
+
+// buildOn builds the tree over positions pos with w workers and returns
+// the walk's cells and the serial build's over the same sorted order.
+func buildOn(t *testing.T, dims, w int, pos []float32) (got, ref []refCell, tr *tree) {
+	t.Helper()
+	n := len(pos) / dims
+	k := edgeless(t, dims, w, n)
+	defer k.Close()
 	if err := k.SetPositions(pos); err != nil {
 		t.Fatal(err)
 	}

@@ -68,16 +68,8 @@ func TestStepNeedsNoHelper(t *testing.T) {
 // reported as a race on packed).
 func TestPoolRunsEveryChunkOnce(t *testing.T) {
 	const n = 5*nodeChunk + 7
-	p := kernel.Defaults()
-	p.Workers = 4
-	k, err := New(p)
-	if err != nil {
-		t.Fatal(err)
-	}
+	k := edgeless(t, kernel.Defaults().Dims, 4, n)
 	defer k.Close()
-	if err := k.Upload(kernel.Graph{Nodes: n, RowPtr: make([]int32, n+1)}); err != nil {
-		t.Fatal(err)
-	}
 	k.startPool()
 	for job := range 3000 {
 		v := float32(job)
