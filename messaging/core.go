@@ -220,12 +220,12 @@ func (c *Core) Track(now time.Time, m Message) (ID, error) {
 	if m.ID.IsZero() {
 		m.ID = idFrom(c.ids)
 	}
-	_, err := c.track(c.ns(now), m)
+	_, err := c.track(c.ns(now), &m)
 	return m.ID, err
 }
 
 // track registers m and returns its ack deadline.
-func (c *Core) track(t int64, m Message) (int64, error) {
+func (c *Core) track(t int64, m *Message) (int64, error) {
 	ks := c.lastKS
 	if ks == nil || c.lastKind != m.Kind {
 		ks = c.reg.get(m.Kind) // a kind's state never changes once made

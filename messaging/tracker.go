@@ -36,6 +36,7 @@ type Tracker struct {
 	closed     atomic.Bool
 	resending  sync.WaitGroup // timer callbacks between collecting re-sends and making them
 	otelReg    metric.Registration
+	settles    atomic.Uint32 // picks Settle's shard, round robin
 }
 
 type shard struct {
@@ -136,16 +137,23 @@ func (t *Tracker) NewID() ID {
 // any moment after Track returns is matched. It returns m's ID (a new one
 // if m.ID is zero). Errors: ErrClosed, ErrTooManyPending, ErrDuplicateID.
 func (t *Tracker) Track(m Message) (ID, error) {
-	if t.closed.Load() {
-		return ID{}, ErrClosed
-	}
-	if t.pending.Add(1) > t.maxPending {
-		t.pending.Add(-1)
-		return ID{}, fmt.Errorf("%w: cap of %d reached", ErrTooManyPending, t.maxPending)
+	if !t.reserve() {
+		return ID{}, t.refusal()
 	}
 	if m.ID.IsZero() {
 		m.ID = t.NewID()
 	}
+	if err := t.trackAt(&m, 0, false); err != nil {
+		t.pending.Add(-1)
+		return ID{}, err
+	}
+	return m.ID, nil
+}
+
+// trackAt tracks m, whose reservation is taken, as sent at sent on the
+// Tracker's clock when dated is true, else now, and arms its shard's timer
+// for the ack deadline. It returns ErrClosed if the shard is closed.
+func (t *Tracker) trackAt(m *Message, sent int64, dated bool) error {
 	s := t.shard(m.ID)
 	s.mu.Lock()
 	var err error
@@ -153,17 +161,16 @@ func (t *Tracker) Track(m Message) (ID, error) {
 		err = ErrClosed
 	} else {
 		now := t.now()
+		if !dated {
+			sent = now
+		}
 		var deadline int64
-		if deadline, err = s.core.track(now, m); err == nil && deadline < s.armed {
+		if deadline, err = s.core.track(sent, m); err == nil && deadline < s.armed {
 			s.arm(deadline, now)
 		}
 	}
 	s.mu.Unlock()
-	if err != nil {
-		t.pending.Add(-1)
-		return ID{}, err
-	}
-	return m.ID, nil
+	return err
 }
 
 // Acknowledge applies an ack. Acks for ended or unknown messages are
