@@ -3,6 +3,7 @@ package messaging_test
 import (
 	"math/rand/v2"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -286,6 +287,20 @@ func TestReserveRacingClose(t *testing.T) {
 	var wg sync.WaitGroup
 	busy := make(chan struct{}, workers+1) // the hand-over workers and the clock say when they are under way
 	stop := make(chan struct{})
+	var closeReturned atomic.Bool
+	reserve := func() bool { // whether to go on
+		after := closeReturned.Load()
+		err := tr.Reserve()
+		if err == nil && after {
+			t.Error("Reserve succeeded after Close returned")
+			tr.Release(1)
+			return false
+		}
+		if err != nil {
+			assert.ErrorIs(t, err, messaging.ErrClosed)
+		}
+		return err == nil
+	}
 	handed := make([][]messaging.ID, workers)
 	settled := make([]int, workers)
 	for w := 0; w < workers; w++ {
@@ -293,11 +308,7 @@ func TestReserveRacingClose(t *testing.T) {
 		go func() { // reserve, settle in batches
 			defer wg.Done()
 			var batch []messaging.Settled
-			for i := 0; ; i++ {
-				if err := tr.Reserve(); err != nil {
-					assert.ErrorIs(t, err, messaging.ErrClosed)
-					break
-				}
+			for i := 0; reserve(); i++ {
 				batch = append(batch, messaging.Settled{Kind: kindFast, Latency: time.Duration(i%7) * time.Millisecond})
 				if len(batch) == 10 {
 					tr.Settle(batch)
@@ -314,8 +325,7 @@ func TestReserveRacingClose(t *testing.T) {
 				if i == 300 {
 					busy <- struct{}{}
 				}
-				if err := tr.Reserve(); err != nil {
-					assert.ErrorIs(t, err, messaging.ErrClosed)
+				if !reserve() {
 					return
 				}
 				sent := tr.Elapsed()
@@ -351,6 +361,7 @@ func TestReserveRacingClose(t *testing.T) {
 		<-busy
 	}
 	require.NoError(t, tr.Close())
+	closeReturned.Store(true)
 	close(stop)
 	wg.Wait()
 
