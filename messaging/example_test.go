@@ -36,3 +36,49 @@ func Example() {
 	// Order Success order o-17
 	// pending: 0
 }
+
+// A fast path that keeps messages outside the Tracker: Reserve at send;
+// a plain Success is settled in a batch; anything else hands the message
+// over with TrackReserved, dated back to its send, and the Tracker's
+// deadlines, re-sends and outcome take over from there.
+func ExampleTracker_Reserve() {
+	report := func(o messaging.Outcome) { fmt.Println(o.Kind, o.Result, o.Attempts) }
+	tr, err := messaging.NewTracker(messaging.WithOutcome(report))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer tr.Close()
+
+	var done []messaging.Settled
+	for i := 0; i < 3; i++ { // three sends on the fast path
+		if err := tr.Reserve(); err != nil {
+			fmt.Println(err)
+			return
+		}
+		sent := tr.Elapsed()
+		// ... the receiver succeeds:
+		done = append(done, messaging.Settled{Kind: "Order", Latency: tr.Elapsed() - sent})
+	}
+	tr.Settle(done) // no outcome function call
+	fmt.Println("pending:", tr.Pending())
+
+	if err := tr.Reserve(); err != nil {
+		fmt.Println(err)
+		return
+	}
+	sent := tr.Elapsed()
+	// ... the receiver fails, or no ack comes in time: hand it over.
+	id := tr.NewID()
+	if err := tr.TrackReserved(messaging.Message{ID: id, Kind: "Order"}, sent); err != nil {
+		fmt.Println(err)
+		return
+	}
+	tr.Acknowledge(messaging.Success(id)) // the ack of a re-send, say
+	s, _ := tr.Summary().Kind("Order")
+	fmt.Println("sent:", s.Counts.Sent, "succeeded:", s.Counts.Succeeded, "pending:", tr.Pending())
+	// Output:
+	// pending: 0
+	// Order Success 1
+	// sent: 4 succeeded: 4 pending: 0
+}
