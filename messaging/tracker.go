@@ -24,6 +24,7 @@ import (
 type Tracker struct {
 	clock      Clock
 	since      sinceClock // clock, when it has Since
+	sys        bool       // clock is SystemClock
 	epoch      time.Time
 	shards     []shard
 	mask       uint64
@@ -78,6 +79,7 @@ func NewTracker(opts ...Option) (*Tracker, error) {
 		cfg:        cfg,
 	}
 	t.since, _ = cfg.clock.(sinceClock)
+	_, t.sys = cfg.clock.(systemClock)
 	if t.maxPending <= 0 {
 		t.maxPending = math.MaxInt64
 	}
@@ -109,6 +111,9 @@ func (t *Tracker) shard(id ID) *shard {
 }
 
 func (t *Tracker) now() int64 {
+	if t.sys {
+		return int64(time.Since(t.epoch)) // no interface call
+	}
 	if t.since != nil {
 		return int64(t.since.Since(t.epoch))
 	}
