@@ -40,8 +40,8 @@ func (k selfKinded) TrackingKind() messaging.Kind { return messaging.Kind(k) }
 // TestKinds: registration by Go type wins over Kinded; Kinded alone is
 // enough; others are untracked.
 func TestKinds(t *testing.T) {
-	k := kinds{}
-	k[typeOf[*testpb.Work]()] = "Registered"
+	var k kinds
+	k.add(typeOf[*testpb.Work](), "Registered")
 	for _, c := range []struct {
 		msg  any
 		kind messaging.Kind
