@@ -56,6 +56,7 @@ func (d *Delivery) onAck(pid *actor.PID, m *ackpb.Ack) {
 // acknowledge feeds ack, which came to the route with RequestId seq, to
 // the tracker and, with WithAcksToActor, to the actor that sent the message.
 func (d *Delivery) acknowledge(seq uint32, ack messaging.Ack) {
+	d.promoteSeq(seq, ack.ID) // a stream record acked by another Delivery's receiver
 	var self *actor.PID
 	if d.cfg.acksToActor {
 		if p := d.routes.get(seq); p != nil && p.id == ack.ID {
@@ -83,6 +84,9 @@ func (d *Delivery) deadLetter(seq uint32) {
 	p := d.routes.get(seq)
 	if p == nil {
 		return
+	}
+	if p.stream != nil {
+		d.promote(p)
 	}
 	err := fmt.Errorf("%w: target %v", ErrDeadLetter, p.target)
 	if d.cfg.deadLetter == DeadLetterRetry {

@@ -10,8 +10,10 @@ import "github.com/asynkron/protoactor-go/actor"
 // decorator wrapping it) gets the full header instead.
 type trackedContext struct {
 	actor.Context
-	cur   *entry // the delivery being processed; nil between messages
-	spare *entry // the last delivery's entry, released: reused for the next
+	cur     *entry                  // the delivery being processed; nil between messages
+	spare   *entry                  // the last delivery's entry, released: reused for the next
+	entries []entry                 // for deliveries from streams (streamrecv.go)
+	envs    []actor.MessageEnvelope // their handler envelopes
 }
 
 // decorator returns the context decorator that makes a trackedContext.

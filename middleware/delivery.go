@@ -36,6 +36,7 @@ type Delivery struct {
 	local     localAcks
 	outcomes  outcomeQueue
 	untracked untrackedWarner
+	streams   streamSet
 	closed    atomic.Bool
 }
 
@@ -61,9 +62,9 @@ func New(system *actor.ActorSystem, opts ...Option) (*Delivery, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
-	d := &Delivery{system: system, cfg: cfg, kinds: make(kinds, len(cfg.types))}
+	d := &Delivery{system: system, cfg: cfg}
 	for _, r := range cfg.types {
-		d.kinds[r.t] = r.kind
+		d.kinds.add(r.t, r.kind)
 	}
 	topts := []messaging.Option{messaging.WithLogger(cfg.log)}
 	for k, p := range cfg.policies {
@@ -94,6 +95,7 @@ func New(system *actor.ActorSystem, opts ...Option) (*Delivery, error) {
 	if d.toApp() {
 		d.outcomes.start(d.deliver)
 	}
+	d.streams.init(d)
 	d.root = actor.NewRootContext(system, nil, d.SenderMiddleware())
 	return d, nil
 }
@@ -118,13 +120,15 @@ func (d *Delivery) Close() error {
 	}
 	d.sendq.close() // the messages still batched go out, before the rest is abandoned
 	d.batches.close()
-	d.local.stop() // acks already in apply before the rest is abandoned
+	d.local.stop()    // acks already in apply before the rest is abandoned
+	d.streams.close() // messages in flight on streams go to the tracker, to be abandoned
 	err := d.tracker.Close()
 	if !d.lanes.close(closeGrace) {
 		d.cfg.log.Warn("protoack: Close: a re-send is still blocked in protoactor (a full blocking mailbox)")
 	}
 	d.system.ProcessRegistry.Remove(&actor.PID{Address: d.system.Address(), Id: d.routeID})
 	d.peers.close(d)
+	d.streams.stop() // the last sweep, before the outcome goroutine ends
 	d.outcomes.close()
 	return err
 }

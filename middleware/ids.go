@@ -34,7 +34,12 @@ type idSource struct {
 type shortHeader struct {
 	wraps  uint32
 	header map[string]string // never changed once published
-	prefix [12]byte          // the prefix it names
+	// stream has header's content, for first attempts on a stream
+	// (stream.go): its identity tells this Delivery's receiver that the
+	// message went on a stream; any other receiver reads it as the short
+	// form.
+	stream map[string]string
+	prefix [12]byte // the prefix it names
 }
 
 func (s *idSource) init() {
@@ -44,8 +49,8 @@ func (s *idSource) init() {
 }
 
 // take returns a fresh non-zero sequence number, the ID made of it, and
-// the short header naming that ID's prefix.
-func (s *idSource) take() (seq uint32, id messaging.ID, header map[string]string) {
+// the short headers naming that ID's prefix.
+func (s *idSource) take() (seq uint32, id messaging.ID, sh *shortHeader) {
 	n := s.next.Add(1)
 	for uint32(n) == 0 {
 		n = s.next.Add(1)
@@ -56,15 +61,22 @@ func (s *idSource) take() (seq uint32, id messaging.ID, header map[string]string
 	id[10] ^= byte(wraps >> 8)
 	id[11] ^= byte(wraps)
 	binary.BigEndian.PutUint32(id[12:], seq)
-	sh := s.short.Load()
+	sh = s.short.Load()
 	if sh == nil || sh.wraps != wraps {
-		sh = &shortHeader{wraps: wraps, header: map[string]string{
-			HeaderID: base64.RawURLEncoding.EncodeToString(id[:12]),
-		}}
+		text := base64.RawURLEncoding.EncodeToString(id[:12])
+		sh = &shortHeader{wraps: wraps, header: map[string]string{HeaderID: text},
+			stream: map[string]string{HeaderID: text}}
 		copy(sh.prefix[:], id[:12])
 		s.short.Store(sh)
 	}
-	return seq, id, sh.header
+	return seq, id, sh
+}
+
+// id returns the ID of sequence number seq drawn during sh's wrap.
+func (sh *shortHeader) id(seq uint32) (id messaging.ID) {
+	copy(id[:12], sh.prefix[:])
+	binary.BigEndian.PutUint32(id[12:], seq)
+	return id
 }
 
 // shortID rebuilds the ID of a first attempt from HeaderID's short form
@@ -90,9 +102,7 @@ func (s *idSource) ownShortID(h map[string]string, route *actor.PID) (id messagi
 	if sh == nil || route == nil || route.RequestId == 0 || !sameMap(h, sh.header) {
 		return id, false
 	}
-	copy(id[:12], sh.prefix[:])
-	binary.BigEndian.PutUint32(id[12:], route.RequestId)
-	return id, true
+	return sh.id(route.RequestId), true
 }
 
 // sameMap reports whether a and b are the same map (not merely equal).

@@ -131,7 +131,11 @@ func TestIDsAcrossWrap(t *testing.T) {
 	ids := map[messaging.ID]bool{}
 	headers := map[uintptr]bool{}
 	for range 6 {
-		seq, id, h := s.take()
+		seq, id, sh := s.take()
+		h := sh.header
+		if len(sh.stream) != 1 || sh.stream[HeaderID] != h[HeaderID] || sameMap(sh.stream, h) {
+			t.Errorf("stream header %v: want the short header's content in a map of its own", sh.stream)
+		}
 		if seq == 0 {
 			t.Fatal("sequence number 0")
 		}

@@ -75,6 +75,9 @@ func (l *localAcks) drain() {
 				l.d.acknowledge(seqs[i], acks[i])
 			}
 		} else { // outcomes handed on a batch at a time
+			for i := range acks {
+				l.d.promoteSeq(seqs[i], acks[i].ID) // a stream record acked by ID
+			}
 			l.ended = l.d.tracker.AcknowledgeInto(l.ended[:0], acks, nil)
 			l.queued = l.d.onOutcomes(l.ended, l.queued)
 			clear(l.ended)

@@ -24,6 +24,10 @@ import (
 func (d *Delivery) ReceiverMiddleware() actor.ReceiverMiddleware {
 	return func(next actor.ReceiverFunc) actor.ReceiverFunc {
 		return func(ctx actor.ReceiverContext, env *actor.MessageEnvelope) {
+			if sh := d.ids.short.Load(); sh != nil && env.Sender != nil && sameMap(env.Header, sh.stream) {
+				d.receiveStream(ctx, env, sh, next) // streamrecv.go
+				return
+			}
 			if id, ok := d.ids.ownShortID(env.Header, env.Sender); ok {
 				d.receiveOwn(ctx, env, id, next) // sent by this Delivery, in the short form
 				return
@@ -190,6 +194,9 @@ func (d *Delivery) run(ctx actor.ReceiverContext, tc *trackedContext, e *entry, 
 // its final ack went to this Delivery's own route or to the batches for
 // another process, which keep no reference to it.
 func (d *Delivery) endOwned(e *entry, r Reply) (reuse bool) {
+	if e.stream != nil && d.endStream(e, r) {
+		return true
+	}
 	if r.Status == messaging.StatusUnknown {
 		r.Status = messaging.StatusSuccess
 	}

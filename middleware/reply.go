@@ -39,6 +39,7 @@ func (d *Delivery) Reply(ctx handlerContext, r Reply) error {
 	case messaging.StatusUnknown, messaging.StatusSuccess, messaging.StatusPartialSuccess, messaging.StatusFailed:
 		e.reply = r
 	case messaging.StatusRetrying:
+		d.handOver(e) // a delivery from a stream: acked by ID from now on
 		d.sendAck(e.route, messaging.Ack{ID: e.key.id, Status: r.Status, Reason: r.Reason, Attempt: e.attempt,
 			Metadata: r.Metadata, Time: time.Now()})
 	default:
@@ -91,6 +92,7 @@ func (d *Delivery) Defer(ctx handlerContext) (*Deferred, error) {
 	if err != nil {
 		return nil, err
 	}
+	d.handOver(e) // a delivery from a stream: the Deferred acks by ID
 	if !d.window.handOff(e, nil, true) {
 		return nil, fmt.Errorf("middleware: Defer: message %v already ended", e.key.id)
 	}

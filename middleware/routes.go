@@ -14,11 +14,19 @@ const routeSlots = 1 << 16
 // be matched. It is a lock-free ring indexed by sequence number; a slot
 // holds its message from send to outcome, or until a message 65536 sends
 // later takes the slot.
+//
+// A slot also remembers the sequence number of the last stream message
+// that ended there processed (done), so that a copy of its envelope that
+// comes later is known for one, as the window knows a delivery.
 type routes struct {
 	slots []atomic.Pointer[pending]
+	done  []atomic.Uint32
 }
 
-func (r *routes) init() { r.slots = make([]atomic.Pointer[pending], routeSlots) }
+func (r *routes) init() {
+	r.slots = make([]atomic.Pointer[pending], routeSlots)
+	r.done = make([]atomic.Uint32, routeSlots)
+}
 
 // add stores p under its sequence number (p.seq, from idSource.take).
 func (r *routes) add(p *pending) {
@@ -37,4 +45,16 @@ func (r *routes) get(seq uint32) *pending {
 // remove clears p's slot, unless a later message took it.
 func (r *routes) remove(p *pending) {
 	r.slots[p.seq%routeSlots].CompareAndSwap(p, nil)
+}
+
+// removeDone is remove for a stream message that ended processed.
+func (r *routes) removeDone(p *pending) {
+	r.done[p.seq%routeSlots].Store(p.seq)
+	r.slots[p.seq%routeSlots].CompareAndSwap(p, nil)
+}
+
+// wasDone reports whether the stream message sent with seq ended
+// processed, while its slot remembers it.
+func (r *routes) wasDone(seq uint32) bool {
+	return r.done[seq%routeSlots].Load() == seq
 }

@@ -2,6 +2,8 @@ package middleware
 
 import (
 	"fmt"
+	"sync/atomic"
+	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
 	"github.com/protoack/protoack/messaging"
@@ -87,6 +89,13 @@ type pending struct {
 	self     *actor.PID // the sending actor, for WithOutcomesToActor and WithAcksToActor
 	seq      uint32
 	first    actor.MessageEnvelope // the first attempt's, when short
+
+	// On a stream (stream.go): its stream, the send time on the
+	// tracker's clock, the next record sent on the stream, and the state.
+	stream *stream
+	start  time.Duration
+	next   atomic.Pointer[pending]
+	state  atomic.Uint32
 }
 
 // send registers the message with the tracker, then sends it through next
@@ -99,7 +108,7 @@ func (d *Delivery) send(ctx actor.SenderContext, target *actor.PID, env *actor.M
 	if _, root := ctx.(*actor.RootContext); !root && d.toActor() {
 		p.self = ctx.Self()
 	}
-	seq, id, short := d.ids.take()
+	seq, id, sh := d.ids.take()
 	p.seq, p.id = seq, id
 	if len(env.Header) > 0 {
 		p.header = make(map[string]string, len(env.Header))
@@ -119,13 +128,22 @@ func (d *Delivery) send(ctx actor.SenderContext, target *actor.PID, env *actor.M
 	}
 	d.routes.add(p)
 	p.routePID.Address, p.routePID.Id, p.routePID.RequestId = d.system.Address(), d.routeID, p.seq
+	if p.header == nil && d.streamable(target) {
+		if ok, err := d.sendStream(ctx, target, p, sh.stream, next); ok {
+			if err != nil {
+				d.routes.remove(p)
+				return messaging.ID{}, fmt.Errorf("middleware: %s not sent: %w", kind, err)
+			}
+			return p.id, nil
+		}
+	}
 	if _, err := d.tracker.Track(messaging.Message{ID: p.id, Kind: kind, Data: p}); err != nil {
 		d.routes.remove(p)
 		return messaging.ID{}, fmt.Errorf("middleware: %s not sent: %w", kind, err)
 	}
 	var out *actor.MessageEnvelope
 	if p.header == nil {
-		p.first = actor.MessageEnvelope{Header: short, Message: p.msg, Sender: &p.routePID}
+		p.first = actor.MessageEnvelope{Header: sh.header, Message: p.msg, Sender: &p.routePID}
 		out = &p.first
 	} else {
 		out = p.envelope(1)
@@ -157,6 +175,7 @@ func (d *Delivery) forward(ctx actor.SenderContext, target *actor.PID, env *acto
 			return false
 		}
 	}
+	d.handOver(e) // a delivery from a stream: the next hop acks by ID
 	if !d.window.handOff(e, target, false) {
 		return false
 	}

@@ -106,8 +106,9 @@ type entry struct {
 	deferred bool       // a Deferred owns the ack
 
 	// Set and read on the handler's goroutine only.
-	env   *actor.MessageEnvelope // the envelope the handler gets, to recognise Forward
-	reply Reply                  // set by Reply/Report; Status 0 means Success
+	env    *actor.MessageEnvelope // the envelope the handler gets, to recognise Forward
+	reply  Reply                  // set by Reply/Report; Status 0 means Success
+	stream *pending               // the stream record, while the delivery is outside the window (streamrecv.go)
 }
 
 // verdict is what the receiver does with a delivery.
@@ -197,18 +198,10 @@ func (w *window) beginAt(k wkey, attempt int, route *actor.PID, t int64, spare *
 		}
 		// A later attempt after a failure: the sender chose to retry.
 	}
-	if b == nil {
-		b = s.add(bk)
-	}
-	if b.seen&bit == 0 {
-		b.seen |= bit
-		s.n++
-	}
-	b.at[slot] = t
 	if e = spare; e == nil {
 		e = s.newEntry()
 	}
-	*e = entry{key: k, attempt: attempt, blk: b, slot: slot}
+	*e = entry{key: k, attempt: attempt}
 	if route != nil {
 		e.routeVal.Address, e.routeVal.Id, e.routeVal.RequestId = route.Address, route.Id, route.RequestId
 		e.route = &e.routeVal
@@ -218,9 +211,33 @@ func (w *window) beginAt(k wkey, attempt int, route *actor.PID, t int64, spare *
 	}
 	e.env = &s.envs[0]
 	s.envs = s.envs[1:]
+	s.insert(b, bk, slot, e, t, w)
+	return process, e, done{}
+}
+
+// insert records e, being processed, at slot of bk's block b (nil: made
+// now) at t. s.mu is held.
+func (s *windowShard) insert(b *block, bk bkey, slot uint8, e *entry, t int64, w *window) {
+	if b == nil {
+		b = s.add(bk)
+	}
+	if bit := uint16(1) << slot; b.seen&bit == 0 {
+		b.seen |= bit
+		s.n++
+	}
+	b.at[slot] = t
+	e.blk, e.slot = b, slot
 	b.ents[slot] = e
 	s.written(b, t, w)
-	return process, e, done{}
+}
+
+// adopt records e, a delivery being processed outside the window (taken
+// from a stream), as if begin had made it at t.
+func (w *window) adopt(e *entry, t int64) {
+	bk, slot, s := w.locate(e.key)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.insert(s.block(bk), bk, slot, e, t, w)
 }
 
 // newEntry hands out an entry from the shard's chunk. s.mu is held.

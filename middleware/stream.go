@@ -1,0 +1,375 @@
+package middleware
+
+import (
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/asynkron/protoactor-go/actor"
+	"github.com/protoack/protoack/messaging"
+)
+
+// Streams are the fast path of a first attempt to an actor in this
+// process (docs/middleware.md, "In-process streams"). The message is
+// counted as pending (Tracker.Reserve) but not put in the tracker's index;
+// its record joins its target's stream, a list in send order, in state
+// streamSent. The receiving actor finds the record from the envelope
+// itself, moves it to streamRecv, runs the handler and, on a plain
+// Success, moves it to streamDone: no ack message, no window entry. The
+// outcome goroutine sweeps each stream's done records in order, settles
+// their statistics in one tracker call and hands their outcomes on.
+//
+// Anything else hands the record to the tracker (promotion: a Track dated
+// back to the send), after which the usual path applies, re-sends and the
+// de-duplication window included: a reply other than a plain Success, a
+// Defer, Forward or panic, the stream timer's deadline, a dead letter, an
+// ack by ID (another Delivery's receiver), Close. Exactly one of the
+// receiver's streamRecv to streamDone and a promotion wins (a CAS on the
+// record's state), so a message ends once.
+const (
+	streamSent     uint32 = iota + 1 // sent, not yet taken by the receiver
+	streamRecv                       // the receiver is processing it
+	streamDone                       // processed with a plain Success; its outcome is the sweep's
+	streamPromoted                   // tracked by the tracker, which reports its outcome
+)
+
+// maxStreams bounds the streams kept; beyond it, idle streams are dropped,
+// and a send to a new target takes the tracked path while none is idle.
+const maxStreams = 1024
+
+// stream is the in-process first attempts to one target, in send order.
+type stream struct {
+	target actor.PID // a copy: the sender's PID may change
+
+	// The receivers' and the sweep's, on cache lines of their own.
+	_      [64]byte
+	head   atomic.Pointer[pending] // the last record swept (a sentinel); the sweep's own
+	queued atomic.Bool             // on the set's dirty list, or being swept
+	_      [64]byte
+
+	mu     sync.Mutex // guards the fields below; the senders'
+	tail   *pending   // the last record sent
+	closed bool       // Close ran, or the stream was dropped: send tracked
+}
+
+// streamSet is a Delivery's streams, and their sweeper: a goroutine of
+// its own, so that a slow outcome function delays no statistics, pending
+// count or release of a stream's records.
+type streamSet struct {
+	d      *Delivery
+	last   atomic.Pointer[stream] // the stream used last
+	mu     sync.Mutex             // guards byID, dirty, closed, stopped, misses
+	byID   map[string]*stream
+	dirty  []*stream // streams with records to sweep
+	closed bool
+	misses int // sends to new targets refused at maxStreams since the last drop
+	kinds  []messaging.Kind
+	timer  streamTimer
+
+	idle    atomic.Bool   // the sweeper is about to wait, or waits, for a wake-up
+	wake    chan struct{} // capacity 1
+	stopped bool          // stop ran: the sweeper ends once nothing is dirty
+	done    chan struct{} // closed when the sweeper ends
+}
+
+func (ss *streamSet) init(d *Delivery) {
+	ss.d, ss.byID = d, make(map[string]*stream)
+	seen := map[messaging.Kind]bool{}
+	for _, k := range d.kinds.all() {
+		if !seen[k] {
+			seen[k] = true
+			ss.kinds = append(ss.kinds, k)
+		}
+	}
+	ss.timer.init(ss)
+	ss.wake, ss.done = make(chan struct{}, 1), make(chan struct{})
+	go ss.run()
+}
+
+// run is the sweeper.
+func (ss *streamSet) run() {
+	defer close(ss.done)
+	var w streamSweep
+	for {
+		if ss.sweep(&w) {
+			continue
+		}
+		// A stream marked dirty after idle is set wakes the sweeper; one
+		// marked before it is found here.
+		ss.idle.Store(true)
+		ss.mu.Lock()
+		dirty, stopped := len(ss.dirty) > 0, ss.stopped
+		ss.mu.Unlock()
+		switch {
+		case dirty:
+		case stopped:
+			return
+		default:
+			<-ss.wake
+		}
+		ss.idle.Store(false)
+	}
+}
+
+// signal wakes the sweeper, unless a wake-up is pending already.
+func (ss *streamSet) signal() {
+	select {
+	case ss.wake <- struct{}{}:
+	default:
+	}
+}
+
+// stop ends the sweeper after a last sweep; close ran before it, so no
+// record becomes done any more.
+func (ss *streamSet) stop() {
+	ss.mu.Lock()
+	ss.stopped = true
+	ss.mu.Unlock()
+	ss.signal()
+	<-ss.done
+}
+
+// streamable reports whether a first attempt to target with no caller
+// headers and no reply-to may take a stream: target is in this process,
+// and no option needs every message to carry an ack (WithAcksToActor, the
+// tests' links and in-process send batches).
+func (d *Delivery) streamable(target *actor.PID) bool {
+	return target.Address == d.system.Address() && !d.cfg.acksToActor && d.cfg.msgLink == nil &&
+		d.cfg.ackLink == nil && !d.sendq.cfg.local && !d.cfg.noStreams
+}
+
+// withoutStreams sends every message on the tracked path (tests: the
+// reference the streams are compared with).
+func withoutStreams() Option { return optionFunc(func(c *config) { c.noStreams = true }) }
+
+// get returns target's stream, or nil when there is none and none can be
+// made (Close, or maxStreams busy streams).
+func (ss *streamSet) get(target *actor.PID) *stream {
+	if s := ss.last.Load(); s != nil && s.target.Id == target.Id {
+		return s
+	}
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	s := ss.byID[target.Id]
+	if s == nil {
+		if ss.closed || (len(ss.byID) >= maxStreams && !ss.dropIdle()) {
+			return nil
+		}
+		s = &stream{target: actor.PID{Address: target.Address, Id: target.Id}}
+		sentinel := &pending{}
+		sentinel.state.Store(streamDone)
+		s.head.Store(sentinel)
+		s.tail = sentinel
+		ss.byID[target.Id] = s
+	}
+	ss.last.Store(s)
+	return s
+}
+
+// dropIdle drops the streams with nothing in flight and reports whether
+// it dropped any. After a pass that drops none, the next 256 new targets
+// take the tracked path without a pass. ss.mu is held.
+func (ss *streamSet) dropIdle() bool {
+	if ss.misses > 0 {
+		ss.misses--
+		return false
+	}
+	n := len(ss.byID)
+	for id, s := range ss.byID {
+		s.mu.Lock()
+		if s.tail == s.head.Load() { // every record swept
+			s.closed = true
+			delete(ss.byID, id)
+		}
+		s.mu.Unlock()
+	}
+	if len(ss.byID) == n {
+		ss.misses = 256
+		return false
+	}
+	ss.last.Store(nil)
+	return true
+}
+
+// sendStream sends p's first attempt, with header (the Delivery's stream
+// header), on target's stream, and reports whether it did; false leaves p
+// to the tracked path. err is the tracker's refusal (pending cap, Close),
+// which the tracked path would meet too.
+func (d *Delivery) sendStream(ctx actor.SenderContext, target *actor.PID, p *pending, header map[string]string, next actor.SenderFunc) (bool, error) {
+	s := d.streams.get(target)
+	if s == nil {
+		return false, nil
+	}
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return false, nil
+	}
+	if err := d.tracker.Reserve(); err != nil {
+		s.mu.Unlock()
+		return true, err
+	}
+	p.stream = s
+	p.start = d.tracker.Elapsed()
+	p.state.Store(streamSent)
+	p.first = actor.MessageEnvelope{Header: header, Message: p.msg, Sender: &p.routePID}
+	s.tail.next.Store(p)
+	s.tail = p
+	s.mu.Unlock()
+	d.streams.timer.ensure()
+	// Sent after the lock: a send into a full blocking mailbox holds up
+	// no other sender and no Close. The receiver goes by each record's
+	// state, so the stream's order need not be the mailbox's.
+	next(ctx, target, &p.first)
+	return true, nil
+}
+
+// promote hands p, a stream record, to the tracker, unless the receiver
+// ended it or it was promoted already, and reports whether it did. The
+// Track is dated back to the send, so the deadline is the one Track
+// would have set; after Close the tracker reports p Abandoned.
+func (d *Delivery) promote(p *pending) bool {
+	for {
+		st := p.state.Load()
+		if st != streamSent && st != streamRecv {
+			return false
+		}
+		if p.state.CompareAndSwap(st, streamPromoted) {
+			break
+		}
+	}
+	err := d.tracker.TrackReserved(messaging.Message{ID: p.id, Kind: p.kind, Data: p}, p.start)
+	if err != nil && err != messaging.ErrClosed {
+		// IDs are never drawn twice, so this cannot happen; if it does,
+		// the message still gets an outcome.
+		d.cfg.log.Error("protoack: stream message not tracked", "id", p.id, "kind", p.kind, "err", err)
+		d.onOutcome(messaging.Outcome{ID: p.id, Kind: p.kind, Result: messaging.ResultUndeliverable, Attempts: 1,
+			Err: err, Latency: d.tracker.Elapsed() - p.start, Data: p})
+	}
+	d.streams.markDirty(p.stream) // the sweep passes it now
+	return true
+}
+
+// promoteSeq promotes the stream record sent with route RequestId seq, if
+// any: an ack or a dead letter by ID is about to reach the tracker.
+func (d *Delivery) promoteSeq(seq uint32, id messaging.ID) {
+	if p := d.routes.get(seq); p != nil && p.stream != nil && p.id == id {
+		d.promote(p)
+	}
+}
+
+// markDirty puts s on the list of streams to sweep and wakes the outcome
+// goroutine, unless s is on it already.
+func (ss *streamSet) markDirty(s *stream) {
+	if s.queued.Load() || !s.queued.CompareAndSwap(false, true) {
+		return
+	}
+	ss.mu.Lock()
+	ss.dirty = append(ss.dirty, s)
+	ss.mu.Unlock()
+	if ss.idle.Load() {
+		ss.signal()
+	}
+}
+
+// takeDirty returns the streams to sweep, into buf.
+func (ss *streamSet) takeDirty(buf []*stream) []*stream {
+	ss.mu.Lock()
+	buf = append(buf, ss.dirty...)
+	clear(ss.dirty)
+	ss.dirty = ss.dirty[:0]
+	ss.mu.Unlock()
+	return buf
+}
+
+// streamSweep is the outcome goroutine's scratch space.
+type streamSweep struct {
+	dirty   []*stream
+	settled []messaging.Settled
+	out     []queuedOutcome
+}
+
+// sweep ends the done records at the front of each dirty stream, in
+// order: their statistics go to the tracker in one call, then their
+// outcomes to the outcome goroutine. It stops at a record still sent or being
+// processed (marked dirty again when it ends); promoted records are
+// passed, the tracker reports them. It reports whether it found any
+// dirty stream.
+func (ss *streamSet) sweep(w *streamSweep) bool {
+	w.dirty = ss.takeDirty(w.dirty[:0])
+	if len(w.dirty) == 0 {
+		return false
+	}
+	d := ss.d
+	var el time.Duration // the tracker's clock
+	var at time.Time
+	for _, s := range w.dirty {
+		s.queued.Store(false) // before reading states: a later end marks it again
+		h := s.head.Load()
+		for p := h.next.Load(); p != nil; p = h.next.Load() {
+			switch p.state.Load() {
+			case streamDone:
+				if at.IsZero() { // one reading of each clock a sweep
+					el, at = d.tracker.Elapsed(), now()
+				}
+				w.settled = append(w.settled, messaging.Settled{Kind: p.kind, Latency: el - p.start})
+				d.routes.removeDone(p)
+				if d.toApp() {
+					w.out = append(w.out, queuedOutcome{self: p.self, o: Outcome{
+						Outcome: messaging.Outcome{ID: p.id, Kind: p.kind, Result: messaging.ResultSuccess, Attempts: 1,
+							Latency: el - p.start, Ack: messaging.Ack{ID: p.id, Status: messaging.StatusSuccess, Attempt: 1,
+								Time: at}},
+						Message: p.msg, Target: p.target}})
+				}
+			case streamPromoted:
+			default:
+				s.head.Store(h)
+				goto next
+			}
+			h = p
+		}
+		s.head.Store(h)
+	next:
+	}
+	clear(w.dirty)
+	if len(w.settled) > 0 {
+		d.tracker.Settle(w.settled) // before the outcomes: an outcome function sees them counted
+		clear(w.settled)
+		w.settled = w.settled[:0]
+	}
+	d.outcomes.pushAll(w.out)
+	clear(w.out)
+	w.out = w.out[:0]
+	return true
+}
+
+// snapshot returns the streams, into buf.
+func (ss *streamSet) snapshot(buf []*stream) []*stream {
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	for _, s := range ss.byID {
+		buf = append(buf, s)
+	}
+	return buf
+}
+
+// close closes every stream and promotes every record in flight, so that
+// the tracker's Close reports them Abandoned; later sends take the tracked
+// path (and meet the closed tracker). Records already done are left to
+// the last sweep.
+func (ss *streamSet) close() {
+	ss.mu.Lock()
+	ss.closed = true
+	ss.last.Store(nil)
+	ss.mu.Unlock()
+	ss.timer.stop()
+	streams := ss.snapshot(nil)
+	for _, s := range streams {
+		s.mu.Lock()
+		s.closed = true
+		s.mu.Unlock()
+		for p := s.head.Load().next.Load(); p != nil; p = p.next.Load() {
+			ss.d.promote(p)
+		}
+	}
+}
