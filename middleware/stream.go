@@ -1,6 +1,7 @@
 package middleware
 
 import (
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -27,10 +28,11 @@ import (
 // receiver's streamRecv to streamDone and a promotion wins (a CAS on the
 // record's state), so a message ends once.
 const (
-	streamSent     uint32 = iota + 1 // sent, not yet taken by the receiver
-	streamRecv                       // the receiver is processing it
-	streamDone                       // processed with a plain Success; its outcome is the sweep's
-	streamPromoted                   // tracked by the tracker, which reports its outcome
+	streamSent      uint32 = iota + 1 // sent, not yet taken by the receiver
+	streamRecv                        // the receiver is processing it
+	streamDone                        // processed with a plain Success; its outcome is the sweep's
+	streamPromoting                   // being handed to the tracker
+	streamPromoted                    // tracked by the tracker, which reports its outcome
 )
 
 // maxStreams bounds the streams kept; beyond it, idle streams are dropped,
@@ -227,18 +229,26 @@ func (d *Delivery) sendStream(ctx actor.SenderContext, target *actor.PID, p *pen
 // promote hands p, a stream record, to the tracker, unless the receiver
 // ended it or it was promoted already, and reports whether it did. The
 // Track is dated back to the send, so the deadline is the one Track
-// would have set; after Close the tracker reports p Abandoned.
+// would have set; after Close the tracker reports p Abandoned. When
+// another goroutine is promoting p, promote returns once it is done: the
+// caller may then ack p by ID.
 func (d *Delivery) promote(p *pending) bool {
 	for {
-		st := p.state.Load()
-		if st != streamSent && st != streamRecv {
+		switch st := p.state.Load(); st {
+		case streamSent, streamRecv:
+			if !p.state.CompareAndSwap(st, streamPromoting) {
+				continue
+			}
+		case streamPromoting:
+			runtime.Gosched() // a Track under a shard lock: brief
+			continue
+		default:
 			return false
 		}
-		if p.state.CompareAndSwap(st, streamPromoted) {
-			break
-		}
+		break
 	}
 	err := d.tracker.TrackReserved(messaging.Message{ID: p.id, Kind: p.kind, Data: p}, p.start)
+	p.state.Store(streamPromoted)
 	if err != nil && err != messaging.ErrClosed {
 		// IDs are never drawn twice, so this cannot happen; if it does,
 		// the message still gets an outcome.
@@ -258,8 +268,8 @@ func (d *Delivery) promoteSeq(seq uint32, id messaging.ID) {
 	}
 }
 
-// markDirty puts s on the list of streams to sweep and wakes the outcome
-// goroutine, unless s is on it already.
+// markDirty puts s on the list of streams to sweep and wakes the
+// sweeper, unless s is on it already.
 func (ss *streamSet) markDirty(s *stream) {
 	if s.queued.Load() || !s.queued.CompareAndSwap(false, true) {
 		return

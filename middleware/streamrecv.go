@@ -55,6 +55,7 @@ func (d *Delivery) receiveStream(ctx actor.ReceiverContext, env *actor.MessageEn
 	}
 	if !p.state.CompareAndSwap(streamSent, streamRecv) {
 		if p.state.Load() != streamDone {
+			d.promote(p) // waits until the tracker knows the ID
 			d.handle(ctx, self, a(), next)
 		}
 		return
