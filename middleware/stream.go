@@ -323,7 +323,6 @@ func (ss *streamSet) sweep(w *streamSweep) bool {
 					el, at = d.tracker.Elapsed(), now()
 				}
 				w.settled = append(w.settled, messaging.Settled{Kind: p.kind, Latency: el - p.start})
-				d.routes.removeDone(p)
 				if d.toApp() {
 					w.out = append(w.out, queuedOutcome{self: p.self, o: Outcome{
 						Outcome: messaging.Outcome{ID: p.id, Kind: p.kind, Result: messaging.ResultSuccess, Attempts: 1,

@@ -61,16 +61,16 @@ func (d *Delivery) receiveStream(ctx actor.ReceiverContext, env *actor.MessageEn
 		return
 	}
 	e := tc.spare
-	if e != nil {
-		tc.spare = nil
-	} else {
+	tc.spare = nil
+	if e == nil {
 		e = tc.newEntry()
 	}
 	// The handler gets an envelope of its own, as on the window path: the
 	// short header, no Sender (a stream message has no reply-to). The
 	// received one is left as it is: a middleware ahead may pass it on
 	// again (then dropped, as done), and a handler may Stash its own.
-	*e = entry{key: wkey{p.id, self.Id}, attempt: 1, stream: p, env: tc.newEnvelope()}
+	e.reset(wkey{p.id, self.Id}, 1)
+	e.stream, e.env = p, tc.newEnvelope()
 	*e.env = actor.MessageEnvelope{Header: sh.header, Message: env.Message}
 	d.run(ctx, tc, e, next)
 }
@@ -84,6 +84,7 @@ func (d *Delivery) endStream(e *entry, r Reply) bool {
 	if (r.Status == messaging.StatusUnknown || r.Status == messaging.StatusSuccess) && r.Reason == "" &&
 		len(r.Metadata) == 0 && p.state.CompareAndSwap(streamRecv, streamDone) {
 		e.stream = nil
+		d.routes.removeDone(p) // here, where the slot's cache line is at hand
 		d.streams.markDirty(p.stream)
 		return true
 	}

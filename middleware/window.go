@@ -111,6 +111,15 @@ type entry struct {
 	stream *pending               // the stream record, while the delivery is outside the window (streamrecv.go)
 }
 
+// reset makes e a fresh entry for attempt of k, as a zero entry would be
+// but for routeVal, which is set when route is: field by field, which
+// costs less than writing the whole entry.
+func (e *entry) reset(k wkey, attempt int) {
+	e.key, e.attempt, e.route, e.blk, e.slot = k, attempt, nil, nil, 0
+	e.status, e.reason, e.meta, e.fwd, e.deferred = messaging.StatusUnknown, "", nil, nil, false
+	e.env, e.reply, e.stream = nil, Reply{}, nil
+}
+
 // verdict is what the receiver does with a delivery.
 type verdict uint8
 
