@@ -24,9 +24,14 @@ import (
 const shortLen = 16
 
 // idSource hands out sequence numbers and the IDs built from them.
+//
+// next, which every send writes, has a cache line of its own: receivers
+// read short for every message.
 type idSource struct {
+	_      [64]byte
 	next   atomic.Uint64 // high 32 bits: wraps; low: the sequence number
-	prefix [12]byte      // random, with the v4 UUID bits; bytes 9-11 XOR the wraps
+	_      [56]byte
+	prefix [12]byte // random, with the v4 UUID bits; bytes 9-11 XOR the wraps
 	short  atomic.Pointer[shortHeader]
 }
 
