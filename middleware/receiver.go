@@ -141,7 +141,7 @@ func (d *Delivery) handle(ctx actor.ReceiverContext, self *actor.PID, a arrival,
 	// The handler sees the envelope's own sender (HeaderReplyTo), not the
 	// ack route; the received envelope is shared, so it is not changed.
 	// The window keeps the handler's envelope address only to recognise a
-	// Forward of it; the handler may Stash it. A short-form ID needs the
+	// Forward of it; ReenterAfter keeps it. A short-form ID needs the
 	// handler's context to be a trackedContext (IDOf reads it there);
 	// otherwise the handler's envelope gets the full header.
 	*e.env = actor.MessageEnvelope{Header: a.header, Message: a.msg, Sender: a.replyTo}

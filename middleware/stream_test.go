@@ -536,3 +536,70 @@ func TestStreamEnvelopePassedTwice(t *testing.T) {
 	out.wait(t, n)
 	cnt.checkOnce(t, n)
 }
+
+// TestStreamMixedKinds: on one stream, a kind with a short timeout behind
+// one with a long timeout is re-sent at its own timeout (the stream timer
+// promotes at the shortest of the kinds' timeouts), and the long one at
+// its own, not earlier.
+func TestStreamMixedKinds(t *testing.T) {
+	fixed := func(timeout time.Duration) messaging.Policy {
+		return messaging.Policy{Timeout: timeout, MaxRetries: 20, FixedTimeout: true,
+			Backoff: messaging.Backoff{Base: 100 * time.Millisecond, Multiplier: 1, Max: 100 * time.Millisecond}}
+	}
+	clk := clocktest.New(time.Unix(1000, 0))
+	sys := newSystem(t)
+	out := newOutcomes(2)
+	d := mustNew(t, sys, Track[*testpb.Work](kindWork), Track[*testpb.Plain]("Plain"), WithOutcome(out.add),
+		WithPolicy(kindWork, fixed(10*time.Second)), WithPolicy("Plain", fixed(time.Second)),
+		WithTrackerOptions(messaging.WithClock(clk)))
+	entered, release := make(chan struct{}), make(chan struct{})
+	var works, plains atomic.Int64
+	pid := spawn(t, sys, actor.PropsFromFunc(func(ctx actor.Context) {
+		switch ctx.Message().(type) {
+		case *testpb.Work:
+			if works.Add(1) == 1 {
+				close(entered)
+				<-release
+			}
+		case *testpb.Plain:
+			plains.Add(1)
+		}
+	}, d.PropsOption()))
+	d.RootContext().Send(pid, &testpb.Work{})
+	d.RootContext().Send(pid, &testpb.Plain{})
+	<-entered
+	retried := func(k messaging.Kind) uint64 {
+		for _, ks := range d.Tracker().Summary().Kinds {
+			if ks.Kind == k {
+				return ks.Counts.Retried
+			}
+		}
+		return 0
+	}
+	clk.Advance(time.Second)            // both promoted; Plain timed out
+	clk.Advance(100 * time.Millisecond) // Plain re-sent
+	if w, p := retried(kindWork), retried("Plain"); w != 0 || p != 1 {
+		t.Fatalf("re-sends at 1.1 s: Work %d, Plain %d; want 0 and 1", w, p)
+	}
+	clk.Advance(10*time.Second - 1100*time.Millisecond - 1) // just before Work's timeout
+	if w := retried(kindWork); w != 0 {
+		t.Fatalf("Work re-sent %d times before its timeout", w)
+	}
+	clk.Advance(1)                      // Work timed out
+	clk.Advance(100 * time.Millisecond) // and re-sent
+	if w := retried(kindWork); w != 1 {
+		t.Fatalf("Work re-sent %d times at 10.1 s, want 1", w)
+	}
+	close(release)
+	for _, o := range out.wait(t, 2) {
+		if o.Result != messaging.ResultSuccess || o.Attempts != int(retried(o.Kind))+1 {
+			t.Errorf("%s: %v after %d attempts, want Success after %d", o.Kind, o.Result, o.Attempts, retried(o.Kind)+1)
+		}
+	}
+	waitFor(t, "the re-sends re-acked", func() bool {
+		return d.Tracker().Summary().DuplicateAcks == retried(kindWork)+retried("Plain")
+	})
+	if works.Load() != 1 || plains.Load() != 1 {
+		t.Errorf("Work processed %d times, Plain %d; want 1 each", works.Load(), plains.Load())
+	}
+}

@@ -68,7 +68,8 @@ func (d *Delivery) receiveStream(ctx actor.ReceiverContext, env *actor.MessageEn
 	// The handler gets an envelope of its own, as on the window path: the
 	// short header, no Sender (a stream message has no reply-to). The
 	// received one is left as it is: a middleware ahead may pass it on
-	// again (then dropped, as done), and a handler may Stash its own.
+	// again (then dropped, as done), and ReenterAfter keeps the handler's
+	// for its continuation.
 	e.reset(wkey{p.id, self.Id}, 1)
 	e.stream, e.env = p, tc.newEnvelope()
 	*e.env = actor.MessageEnvelope{Header: sh.header, Message: env.Message}
@@ -110,7 +111,7 @@ func (d *Delivery) handOver(e *entry) {
 }
 
 // newEnvelope hands out a handler envelope from the actor's chunk, never
-// reused: a handler may Stash it.
+// reused: ReenterAfter keeps it for its continuation.
 func (tc *trackedContext) newEnvelope() *actor.MessageEnvelope {
 	if len(tc.envs) == 0 {
 		tc.envs = make([]actor.MessageEnvelope, chunk)
