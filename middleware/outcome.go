@@ -77,6 +77,27 @@ func (q *outcomeQueue) pushAll(os []queuedOutcome) {
 	}
 }
 
+// handOver is pushAll for a caller that gives up its buffer: when the
+// queue is empty the buffer becomes the queue, with no copy. It returns a
+// buffer to use next, empty.
+func (q *outcomeQueue) handOver(os []queuedOutcome) []queuedOutcome {
+	if len(os) == 0 {
+		return os
+	}
+	q.mu.Lock()
+	if q.closed || len(q.items) > 0 {
+		q.mu.Unlock()
+		q.pushAll(os)
+		clear(os)
+		return os[:0]
+	}
+	spare := q.items[:0]
+	q.items = os
+	q.mu.Unlock()
+	q.signal()
+	return spare
+}
+
 // signal wakes the goroutine, unless a wake-up is pending already.
 func (q *outcomeQueue) signal() {
 	select {

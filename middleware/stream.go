@@ -346,9 +346,7 @@ func (ss *streamSet) sweep(w *streamSweep) bool {
 		clear(w.settled)
 		w.settled = w.settled[:0]
 	}
-	d.outcomes.pushAll(w.out)
-	clear(w.out)
-	w.out = w.out[:0]
+	w.out = d.outcomes.handOver(w.out)
 	return true
 }
 
