@@ -34,6 +34,24 @@ func endOf(o Outcome) endState {
 	return endState{o.Result, o.Attempts, o.Ack.Status, o.Ack.Reason, o.Ack.Metadata}
 }
 
+// fixedPolicy times out after timeout, never adapted, and re-sends after
+// a fixed 100 ms.
+func fixedPolicy(timeout time.Duration, retries int) messaging.Policy {
+	return messaging.Policy{Timeout: timeout, MaxRetries: retries, FixedTimeout: true,
+		Backoff: messaging.Backoff{Base: 100 * time.Millisecond, Multiplier: 1, Max: 100 * time.Millisecond}}
+}
+
+// manualDelivery returns a Delivery tracking Work, with opts, whose
+// tracker runs on a manual clock, and its outcomes (room for n).
+func manualDelivery(t *testing.T, n int, opts ...Option) (*clocktest.Clock, *actor.ActorSystem, *outcomes, *Delivery) {
+	clk := clocktest.New(time.Unix(1000, 0))
+	sys := newSystem(t)
+	out := newOutcomes(n)
+	d := mustNew(t, sys, append(opts, Track[*testpb.Work](kindWork), WithOutcome(out.add),
+		WithTrackerOptions(messaging.WithClock(clk)))...)
+	return clk, sys, out, d
+}
+
 // TestStreamEndsAsTrackedPath: every way a handler can end a message
 // (plain Success, Failed, PartialSuccess with metadata, Defer, Forward,
 // panic) gives the same outcome, processing count and Summary with
@@ -111,8 +129,7 @@ func TestStreamEndsAsTrackedPath(t *testing.T) {
 // once, and ends in one Success after 2 attempts. A message whose handler
 // runs past every retry is given up (Exhausted) and still processed once.
 func TestStreamTimeout(t *testing.T) {
-	pol := messaging.Policy{Timeout: time.Second, MaxRetries: 2,
-		Backoff: messaging.Backoff{Base: 100 * time.Millisecond, Multiplier: 1, Max: 100 * time.Millisecond}, FixedTimeout: true}
+	pol := fixedPolicy(time.Second, 2)
 	for _, c := range []struct {
 		name    string
 		advance []time.Duration // clock steps while the handler is held
@@ -127,11 +144,7 @@ func TestStreamTimeout(t *testing.T) {
 			2, messaging.ResultExhausted},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			clk := clocktest.New(time.Unix(1000, 0))
-			sys := newSystem(t)
-			out := newOutcomes(1)
-			d := mustNew(t, sys, Track[*testpb.Work](kindWork), WithOutcome(out.add), WithPolicy(kindWork, pol),
-				WithTrackerOptions(messaging.WithClock(clk)))
+			clk, sys, out, d := manualDelivery(t, 1, WithPolicy(kindWork, pol))
 			cnt := newCounter()
 			entered, release := make(chan struct{}), make(chan struct{})
 			pid := spawn(t, sys, worker(d, cnt, func(actor.Context, *testpb.Work) {
@@ -396,13 +409,7 @@ func TestStreamPendingCap(t *testing.T) {
 // held between recording it and posting it) is not processed again: the
 // re-send was, and the late first attempt is re-acked from the window.
 func TestStreamFirstAttemptAfterResend(t *testing.T) {
-	pol := messaging.Policy{Timeout: time.Second, MaxRetries: 2, FixedTimeout: true,
-		Backoff: messaging.Backoff{Base: 100 * time.Millisecond, Multiplier: 1, Max: 100 * time.Millisecond}}
-	clk := clocktest.New(time.Unix(1000, 0))
-	sys := newSystem(t)
-	out := newOutcomes(1)
-	d := mustNew(t, sys, Track[*testpb.Work](kindWork), WithOutcome(out.add), WithPolicy(kindWork, pol),
-		WithTrackerOptions(messaging.WithClock(clk)))
+	clk, sys, out, d := manualDelivery(t, 1, WithPolicy(kindWork, fixedPolicy(time.Second, 2)))
 	cnt := newCounter()
 	pid := spawn(t, sys, worker(d, cnt, nil))
 	var held *actor.MessageEnvelope
@@ -542,16 +549,8 @@ func TestStreamEnvelopePassedTwice(t *testing.T) {
 // promotes at the shortest of the kinds' timeouts), and the long one at
 // its own, not earlier.
 func TestStreamMixedKinds(t *testing.T) {
-	fixed := func(timeout time.Duration) messaging.Policy {
-		return messaging.Policy{Timeout: timeout, MaxRetries: 20, FixedTimeout: true,
-			Backoff: messaging.Backoff{Base: 100 * time.Millisecond, Multiplier: 1, Max: 100 * time.Millisecond}}
-	}
-	clk := clocktest.New(time.Unix(1000, 0))
-	sys := newSystem(t)
-	out := newOutcomes(2)
-	d := mustNew(t, sys, Track[*testpb.Work](kindWork), Track[*testpb.Plain]("Plain"), WithOutcome(out.add),
-		WithPolicy(kindWork, fixed(10*time.Second)), WithPolicy("Plain", fixed(time.Second)),
-		WithTrackerOptions(messaging.WithClock(clk)))
+	clk, sys, out, d := manualDelivery(t, 2, Track[*testpb.Plain]("Plain"),
+		WithPolicy(kindWork, fixedPolicy(10*time.Second, 20)), WithPolicy("Plain", fixedPolicy(time.Second, 20)))
 	entered, release := make(chan struct{}), make(chan struct{})
 	var works, plains atomic.Int64
 	pid := spawn(t, sys, actor.PropsFromFunc(func(ctx actor.Context) {
