@@ -1,6 +1,7 @@
 package middleware
 
 import (
+	"errors"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -14,11 +15,12 @@ import (
 // process (docs/middleware.md, "In-process streams"). The message is
 // counted as pending (Tracker.Reserve) but not put in the tracker's index;
 // its record joins its target's stream, a list in send order, in state
-// streamSent. The receiving actor finds the record from the envelope
-// itself, moves it to streamRecv, runs the handler and, on a plain
-// Success, moves it to streamDone: no ack message, no window entry. The
-// outcome goroutine sweeps each stream's done records in order, settles
-// their statistics in one tracker call and hands their outcomes on.
+// streamSent. The receiving actor finds the record by the ack route's
+// RequestId (routes.go), moves it to streamRecv, runs the handler and, on
+// a plain Success, moves it to streamDone: no ack message, no window
+// entry. The sweeper sweeps each stream's done records in order, settles
+// their statistics in one tracker call and queues their outcomes for the
+// outcome goroutine.
 //
 // Anything else hands the record to the tracker (promotion: a Track dated
 // back to the send), after which the usual path applies, re-sends and the
@@ -26,7 +28,8 @@ import (
 // Defer, Forward or panic, the stream timer's deadline, a dead letter, an
 // ack by ID (another Delivery's receiver), Close. Exactly one of the
 // receiver's streamRecv to streamDone and a promotion wins (a CAS on the
-// record's state), so a message ends once.
+// record's state), so a message ends once; streamPromoting keeps anyone
+// from acking by ID before the tracker holds the message.
 const (
 	streamSent      uint32 = iota + 1 // sent, not yet taken by the receiver
 	streamRecv                        // the receiver is processing it
@@ -249,7 +252,7 @@ func (d *Delivery) promote(p *pending) bool {
 	}
 	err := d.tracker.TrackReserved(messaging.Message{ID: p.id, Kind: p.kind, Data: p}, p.start)
 	p.state.Store(streamPromoted)
-	if err != nil && err != messaging.ErrClosed {
+	if err != nil && !errors.Is(err, messaging.ErrClosed) {
 		// IDs are never drawn twice, so this cannot happen; if it does,
 		// the message still gets an outcome.
 		d.cfg.log.Error("protoack: stream message not tracked", "id", p.id, "kind", p.kind, "err", err)
