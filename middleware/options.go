@@ -44,7 +44,7 @@ type config struct {
 	msgLink         link // test-only lossy layer on the message path
 	ackLink         link // test-only lossy layer on the ack path
 	oldAcks         bool // test-only: acks do not say that this process unpacks batches
-	noStreams       bool // test-only: no in-process streams (stream.go)
+	noStreams       bool // WithInProcessStreams(false)
 }
 
 type registration struct {

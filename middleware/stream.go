@@ -143,9 +143,14 @@ func (d *Delivery) streamable(target *actor.PID) bool {
 		d.cfg.ackLink == nil && !d.sendq.cfg.local && !d.cfg.noStreams
 }
 
-// withoutStreams sends every message on the tracked path (tests: the
-// reference the streams are compared with).
-func withoutStreams() Option { return optionFunc(func(c *config) { c.noStreams = true }) }
+// WithInProcessStreams turns the in-process streams on (the default) or
+// off. Off, every tracked message takes the tracked path: registered with
+// the tracker before it is sent, acked by an ack message, de-duplicated
+// by the window, and counted as sent in Summary at once. The guarantees
+// are the same either way (see docs/middleware.md, "In-process streams").
+func WithInProcessStreams(on bool) Option {
+	return optionFunc(func(c *config) { c.noStreams = !on })
+}
 
 // get returns target's stream, or nil when there is none and none can be
 // made (Close, or maxStreams busy streams).

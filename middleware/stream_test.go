@@ -103,7 +103,7 @@ func TestStreamEndsAsTrackedPath(t *testing.T) {
 		deferred.Wait()
 		return got, c, d.Tracker().Summary(), streams(d)
 	}
-	want, wantC, wantSum, none := run(t, withoutStreams())
+	want, wantC, wantSum, none := run(t, WithInProcessStreams(false))
 	got, gotC, gotSum, used := run(t)
 	if none != 0 || used != 1 {
 		t.Fatalf("%d streams without them, %d with them; want 0 and 1", none, used)
