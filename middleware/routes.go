@@ -47,10 +47,11 @@ func (r *routes) remove(p *pending) {
 	r.slots[p.seq%routeSlots].CompareAndSwap(p, nil)
 }
 
-// removeDone is remove for a stream message that ended processed.
-func (r *routes) removeDone(p *pending) {
-	r.done[p.seq%routeSlots].Store(p.seq)
-	r.slots[p.seq%routeSlots].CompareAndSwap(p, nil)
+// removeDone is remove for a stream message, p sent with seq, that ended
+// processed. It reads nothing of p: p may be reused already.
+func (r *routes) removeDone(p *pending, seq uint32) {
+	r.done[seq%routeSlots].Store(seq)
+	r.slots[seq%routeSlots].CompareAndSwap(p, nil)
 }
 
 // wasDone reports whether the stream message sent with seq ended

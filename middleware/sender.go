@@ -91,11 +91,13 @@ type pending struct {
 	first    actor.MessageEnvelope // the first attempt's, when short
 
 	// On a stream (stream.go): its stream, the send time on the
-	// tracker's clock, the next record sent on the stream, and the state.
-	stream *stream
-	start  time.Duration
-	next   atomic.Pointer[pending]
-	state  atomic.Uint32
+	// tracker's clock, the next record sent on the stream, the state, and
+	// the stream's take count when it was done (streamrecv.go).
+	stream   *stream
+	start    time.Duration
+	next     atomic.Pointer[pending]
+	state    atomic.Uint32
+	doneTake uint64
 }
 
 // send registers the message with the tracker, then sends it through next
@@ -104,6 +106,14 @@ type pending struct {
 // short form of its ID, in the Delivery's shared header (ids.go); others,
 // and re-sends, with the full headers.
 func (d *Delivery) send(ctx actor.SenderContext, target *actor.PID, env *actor.MessageEnvelope, kind messaging.Kind, next actor.SenderFunc) (messaging.ID, error) {
+	if len(env.Header) == 0 && env.Sender == nil && d.streamable(target) {
+		if id, ok, err := d.sendStream(ctx, target, env.Message, kind, next); ok {
+			if err != nil {
+				return messaging.ID{}, fmt.Errorf("middleware: %s not sent: %w", kind, err)
+			}
+			return id, nil
+		}
+	}
 	p := &pending{d: d, kind: kind, target: target, msg: env.Message}
 	if _, root := ctx.(*actor.RootContext); !root && d.toActor() {
 		p.self = ctx.Self()
@@ -128,15 +138,6 @@ func (d *Delivery) send(ctx actor.SenderContext, target *actor.PID, env *actor.M
 	}
 	d.routes.add(p)
 	p.routePID.Address, p.routePID.Id, p.routePID.RequestId = d.system.Address(), d.routeID, p.seq
-	if p.header == nil && d.streamable(target) {
-		if ok, err := d.sendStream(ctx, target, p, sh.stream, next); ok {
-			if err != nil {
-				d.routes.remove(p)
-				return messaging.ID{}, fmt.Errorf("middleware: %s not sent: %w", kind, err)
-			}
-			return p.id, nil
-		}
-	}
 	if _, err := d.tracker.Track(messaging.Message{ID: p.id, Kind: kind, Data: p}); err != nil {
 		d.routes.remove(p)
 		return messaging.ID{}, fmt.Errorf("middleware: %s not sent: %w", kind, err)

@@ -50,12 +50,18 @@ type stream struct {
 	_      [64]byte
 	head   atomic.Pointer[pending] // the last record swept (a sentinel); the sweep's own
 	queued atomic.Bool             // on the set's dirty list, or being swept
+	takes  atomic.Uint64           // records the receiver took; the receiver's
+	limbo  []*pending              // swept done records not yet given back; the sweep's own
 	_      [64]byte
 
 	mu     sync.Mutex // guards the fields below; the senders'
 	tail   *pending   // the last record sent
 	closed bool       // Close ran, or the stream was dropped: send tracked
+	free   []*pending // records to reuse
 }
+
+// maxFree bounds a stream's records kept for reuse.
+const maxFree = 1024
 
 // streamSet is a Delivery's streams, and their sweeper: a goroutine of
 // its own, so that a slow outcome function delays no statistics, pending
@@ -71,6 +77,7 @@ type streamSet struct {
 	kinds  []messaging.Kind
 	timer  streamTimer
 
+	walk    sync.RWMutex  // held to read by the timer's and Close's walks, to write by reuse
 	idle    atomic.Bool   // the sweeper is about to wait, or waits, for a wake-up
 	wake    chan struct{} // capacity 1
 	stopped bool          // stop ran: the sweeper ends once nothing is dirty
@@ -201,28 +208,45 @@ func (ss *streamSet) dropIdle() bool {
 	return true
 }
 
-// sendStream sends p's first attempt, with header (the Delivery's stream
-// header), on target's stream, and reports whether it did; false leaves p
-// to the tracked path. err is the tracker's refusal (pending cap, Close),
-// which the tracked path would meet too.
-func (d *Delivery) sendStream(ctx actor.SenderContext, target *actor.PID, p *pending, header map[string]string, next actor.SenderFunc) (bool, error) {
+// sendStream sends msg, of kind, to target on target's stream, and
+// reports whether it did, with the message's ID; false leaves msg to the
+// tracked path. err is the tracker's refusal (pending cap, Close), which
+// the tracked path would meet too. The record is one the stream's sweep
+// gave back, or a new one.
+func (d *Delivery) sendStream(ctx actor.SenderContext, target *actor.PID, msg any, kind messaging.Kind, next actor.SenderFunc) (messaging.ID, bool, error) {
 	s := d.streams.get(target)
 	if s == nil {
-		return false, nil
+		return messaging.ID{}, false, nil
+	}
+	var self *actor.PID
+	if _, root := ctx.(*actor.RootContext); !root && d.toActor() {
+		self = ctx.Self()
 	}
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
-		return false, nil
+		return messaging.ID{}, false, nil
 	}
 	if err := d.tracker.Reserve(); err != nil {
 		s.mu.Unlock()
-		return true, err
+		return messaging.ID{}, true, err
 	}
-	p.stream = s
+	var p *pending
+	if n := len(s.free); n > 0 {
+		p = s.free[n-1]
+		s.free[n-1] = nil
+		s.free = s.free[:n-1]
+		*p = pending{}
+	} else {
+		p = new(pending)
+	}
+	seq, id, sh := d.ids.take()
+	p.d, p.kind, p.target, p.msg, p.self, p.seq, p.id, p.stream = d, kind, target, msg, self, seq, id, s
+	p.routePID.Address, p.routePID.Id, p.routePID.RequestId = d.system.Address(), d.routeID, seq
+	d.routes.add(p)
 	p.start = d.tracker.Elapsed()
 	p.state.Store(streamSent)
-	p.first = actor.MessageEnvelope{Header: header, Message: p.msg, Sender: &p.routePID}
+	p.first = actor.MessageEnvelope{Header: sh.stream, Message: msg, Sender: &p.routePID}
 	s.tail.next.Store(p)
 	s.tail = p
 	s.mu.Unlock()
@@ -231,7 +255,7 @@ func (d *Delivery) sendStream(ctx actor.SenderContext, target *actor.PID, p *pen
 	// no other sender and no Close. The receiver goes by each record's
 	// state, so the stream's order need not be the mailbox's.
 	next(ctx, target, &p.first)
-	return true, nil
+	return id, true, nil
 }
 
 // promote hands p, a stream record, to the tracker, unless the receiver
@@ -343,10 +367,14 @@ func (ss *streamSet) sweep(w *streamSweep) bool {
 				s.head.Store(h)
 				goto next
 			}
+			if h.d != nil && h.state.Load() == streamDone { // h is behind the head now
+				s.limbo = append(s.limbo, h)
+			}
 			h = p
 		}
 		s.head.Store(h)
 	next:
+		ss.reuse(s)
 	}
 	clear(w.dirty)
 	if len(w.settled) > 0 {
@@ -356,6 +384,33 @@ func (ss *streamSet) sweep(w *streamSweep) bool {
 	}
 	w.out = d.outcomes.handOver(w.out)
 	return true
+}
+
+// reuse gives s's limbo records back to its senders once no one can
+// read them any more. A done record is read until the receiving actor
+// has moved on: a middleware ahead of the Delivery's may read the
+// envelope after the Delivery's returns, until the actor's next message.
+// So a record goes back once the receiver has taken a later record on s
+// (the stream's take count passed its doneTake), and never while a timer
+// or Close walks the streams (walk). Records are reused, never their
+// envelope's readers' view: a reused record is a new message's.
+func (ss *streamSet) reuse(s *stream) {
+	n, takes := 0, s.takes.Load()
+	for n < len(s.limbo) && s.limbo[n].doneTake < takes {
+		n++
+	}
+	if n == 0 {
+		return
+	}
+	ss.walk.Lock()
+	s.mu.Lock()
+	k := min(n, maxFree-len(s.free))
+	s.free = append(s.free, s.limbo[:k]...)
+	s.mu.Unlock()
+	ss.walk.Unlock()
+	rest := copy(s.limbo, s.limbo[n:])
+	clear(s.limbo[rest:])
+	s.limbo = s.limbo[:rest]
 }
 
 // snapshot returns the streams, into buf.
@@ -379,6 +434,8 @@ func (ss *streamSet) close() {
 	ss.mu.Unlock()
 	ss.timer.stop()
 	streams := ss.snapshot(nil)
+	ss.walk.RLock()
+	defer ss.walk.RUnlock()
 	for _, s := range streams {
 		s.mu.Lock()
 		s.closed = true

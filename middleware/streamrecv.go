@@ -60,6 +60,7 @@ func (d *Delivery) receiveStream(ctx actor.ReceiverContext, env *actor.MessageEn
 		}
 		return
 	}
+	p.stream.takes.Add(1)
 	e := tc.spare
 	tc.spare = nil
 	if e == nil {
@@ -83,11 +84,17 @@ func (d *Delivery) receiveStream(ctx actor.ReceiverContext, env *actor.MessageEn
 func (d *Delivery) endStream(e *entry, r Reply) bool {
 	p := e.stream
 	if (r.Status == messaging.StatusUnknown || r.Status == messaging.StatusSuccess) && r.Reason == "" &&
-		len(r.Metadata) == 0 && p.state.CompareAndSwap(streamRecv, streamDone) {
-		e.stream = nil
-		d.routes.removeDone(p) // here, where the slot's cache line is at hand
-		d.streams.markDirty(p.stream)
-		return true
+		len(r.Metadata) == 0 {
+		// Once done, p may be swept and reused at any moment: read what
+		// is needed first.
+		s, seq := p.stream, p.seq
+		p.doneTake = s.takes.Load()
+		if p.state.CompareAndSwap(streamRecv, streamDone) {
+			e.stream = nil
+			d.routes.removeDone(p, seq) // here, where the slot's cache line is at hand
+			d.streams.markDirty(s)
+			return true
+		}
 	}
 	d.handOver(e)
 	return false

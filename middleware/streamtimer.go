@@ -26,6 +26,9 @@ type streamTimer struct {
 
 func (t *streamTimer) init(ss *streamSet) { t.ss = ss }
 
+// walkHook, when set (tests), runs at each record the timer's walk visits.
+var walkHook atomic.Pointer[func()]
+
 // timeout is the shortest first-attempt ack timeout of the Delivery's kinds.
 func (t *streamTimer) timeout() time.Duration {
 	tr := t.ss.d.tracker
@@ -78,8 +81,13 @@ func (t *streamTimer) fire() {
 	d := t.ss.d
 	now, timeout := d.tracker.Elapsed(), t.timeout()
 	next := time.Duration(-1)
+	t.ss.walk.RLock()
+	defer t.ss.walk.RUnlock()
 	for _, s := range streams {
 		for p := s.head.Load().next.Load(); p != nil; p = p.next.Load() {
+			if h := walkHook.Load(); h != nil {
+				(*h)()
+			}
 			if st := p.state.Load(); st != streamSent && st != streamRecv {
 				continue
 			}
