@@ -60,7 +60,8 @@ type stream struct {
 	free   []*pending // records to reuse
 }
 
-// maxFree bounds a stream's records kept for reuse.
+// maxFree bounds a stream's records kept for reuse: 240 KiB, zeroed (no
+// message kept alive), until the stream is dropped.
 const maxFree = 1024
 
 // streamSet is a Delivery's streams, and their sweeper: a goroutine of
@@ -233,10 +234,9 @@ func (d *Delivery) sendStream(ctx actor.SenderContext, target *actor.PID, msg an
 	}
 	var p *pending
 	if n := len(s.free); n > 0 {
-		p = s.free[n-1]
+		p = s.free[n-1] // zeroed by reuse
 		s.free[n-1] = nil
 		s.free = s.free[:n-1]
-		*p = pending{}
 	} else {
 		p = new(pending)
 	}
@@ -403,9 +403,11 @@ func (ss *streamSet) reuse(s *stream) {
 		return
 	}
 	ss.walk.Lock()
+	for _, p := range s.limbo[:n] {
+		*p = pending{} // keeps no message alive, and is ready for a sender
+	}
 	s.mu.Lock()
-	k := min(n, maxFree-len(s.free))
-	s.free = append(s.free, s.limbo[:k]...)
+	s.free = append(s.free, s.limbo[:min(n, maxFree-len(s.free))]...)
 	s.mu.Unlock()
 	ss.walk.Unlock()
 	rest := copy(s.limbo, s.limbo[n:])
