@@ -251,6 +251,22 @@ func TestStreamConcurrentSenders(t *testing.T) {
 	d := mustNew(t, sys, Track[*testpb.Work](kindWork), WithOutcome(out.add))
 	cnt := newCounter()
 	pid := spawn(t, sys, worker(d, cnt, nil))
+	sendFrom(d, pid, senders, per)
+	for _, o := range out.wait(t, senders*per) {
+		if o.Result != messaging.ResultSuccess || o.Attempts != 1 {
+			t.Fatalf("outcome %v after %d attempts", o.Result, o.Attempts)
+		}
+	}
+	cnt.checkOnce(t, senders*per)
+	s := d.Tracker().Summary()
+	if s.Totals.Sent != senders*per || s.Totals.Succeeded != senders*per || s.Pending != 0 || out.dup != 0 {
+		t.Errorf("Summary: %d sent, %d succeeded, %d pending; %d outcomes twice", s.Totals.Sent, s.Totals.Succeeded, s.Pending, out.dup)
+	}
+}
+
+// sendFrom sends senders*per Work messages to pid, numbered from 0, from
+// senders goroutines at once, and returns when all are sent.
+func sendFrom(d *Delivery, pid *actor.PID, senders, per int) {
 	var wg sync.WaitGroup
 	for s := range senders {
 		wg.Add(1)
@@ -262,16 +278,6 @@ func TestStreamConcurrentSenders(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	for _, o := range out.wait(t, senders*per) {
-		if o.Result != messaging.ResultSuccess || o.Attempts != 1 {
-			t.Fatalf("outcome %v after %d attempts", o.Result, o.Attempts)
-		}
-	}
-	cnt.checkOnce(t, senders*per)
-	s := d.Tracker().Summary()
-	if s.Totals.Sent != senders*per || s.Totals.Succeeded != senders*per || s.Pending != 0 || out.dup != 0 {
-		t.Errorf("Summary: %d sent, %d succeeded, %d pending; %d outcomes twice", s.Totals.Sent, s.Totals.Succeeded, s.Pending, out.dup)
-	}
 }
 
 // TestStreamTimerRaces: with a 2 ms timeout, the stream timer promotes
@@ -628,17 +634,7 @@ func TestStreamRecordsReusedSafely(t *testing.T) {
 	}
 	cnt := newCounter()
 	pid := spawn(t, sys, worker(d, cnt, nil, actor.WithReceiverMiddleware(after)))
-	var wg sync.WaitGroup
-	for s := range senders {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range per {
-				d.RootContext().Send(pid, &testpb.Work{Seq: int64(s*per + i)})
-			}
-		}()
-	}
-	wg.Wait()
+	sendFrom(d, pid, senders, per)
 	out.wait(t, senders*per)
 	cnt.checkOnce(t, senders*per)
 	if n := wrong.Load(); n > 0 {
