@@ -114,10 +114,7 @@ func (d *Delivery) send(ctx actor.SenderContext, target *actor.PID, env *actor.M
 			return id, nil
 		}
 	}
-	p := &pending{d: d, kind: kind, target: target, msg: env.Message}
-	if _, root := ctx.(*actor.RootContext); !root && d.toActor() {
-		p.self = ctx.Self()
-	}
+	p := &pending{d: d, kind: kind, target: target, msg: env.Message, self: d.sendingActor(ctx)}
 	seq, id, sh := d.ids.take()
 	p.seq, p.id = seq, id
 	if len(env.Header) > 0 {
@@ -155,6 +152,16 @@ func (d *Delivery) send(ctx actor.SenderContext, target *actor.PID, env *actor.M
 	}
 	d.cfg.msgLink.carry(packet{ID: p.id, Attempt: 1, Msg: p.msg}, func() { d.sendFirst(ctx, target, p, out, next) })
 	return p.id, nil
+}
+
+// sendingActor returns the actor sending through ctx, when the Delivery
+// hands it outcomes or acks (WithOutcomesToActor, WithAcksToActor); nil
+// otherwise, and for a root context.
+func (d *Delivery) sendingActor(ctx actor.SenderContext) *actor.PID {
+	if _, root := ctx.(*actor.RootContext); !root && d.toActor() {
+		return ctx.Self()
+	}
+	return nil
 }
 
 // forward passes env, the tracked message ctx's handler is processing, on

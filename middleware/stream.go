@@ -219,10 +219,7 @@ func (d *Delivery) sendStream(ctx actor.SenderContext, target *actor.PID, msg an
 	if s == nil {
 		return messaging.ID{}, false, nil
 	}
-	var self *actor.PID
-	if _, root := ctx.(*actor.RootContext); !root && d.toActor() {
-		self = ctx.Self()
-	}
+	self := d.sendingActor(ctx)
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
@@ -324,7 +321,7 @@ func (ss *streamSet) takeDirty(buf []*stream) []*stream {
 	return buf
 }
 
-// streamSweep is the outcome goroutine's scratch space.
+// streamSweep is the sweeper's scratch space.
 type streamSweep struct {
 	dirty   []*stream
 	settled []messaging.Settled
